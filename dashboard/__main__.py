@@ -1,0 +1,181 @@
+"""Command line: validate, matrix, shifts, schema, export — the same core the app uses."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .load import Dataset, load_dataset
+from .query import MATRIX_COLUMNS, SHIFT_COLUMNS, PositionIndex
+from .schema import SCHEMA_KINDS, json_schema
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _default_config() -> str:
+    return os.environ.get("DASHBOARD_CONFIG", "config.yaml")
+
+
+def _load_or_exit(args) -> Dataset:
+    path = Path(args.config)
+    if not path.is_file():
+        sys.exit(f"error: config file {path} not found (use --config PATH)")
+    dataset = load_dataset(path)
+    if dataset.config is None:
+        for problem in dataset.problems:
+            print(problem, file=sys.stderr)
+        sys.exit(2)
+    return dataset
+
+
+def _report_problems(dataset: Dataset) -> None:
+    if dataset.problems:
+        for problem in dataset.problems:
+            print(problem, file=sys.stderr)
+        print(f"({len(dataset.problems)} problem(s): the records above were left out; "
+              "run `python -m dashboard validate`)", file=sys.stderr)
+
+
+def _emit(table: pd.DataFrame, fmt: str) -> None:
+    if fmt == "csv":
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif fmt == "json":
+        print(table.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        print(table.fillna("—").to_string(index=False) if len(table) else "(nothing)")
+
+
+def _integer_scores(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    for column in columns:
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+def cmd_validate(args) -> int:
+    path = Path(args.config)
+    if not path.is_file():
+        print(f"{path}:1: config file not found", file=sys.stderr)
+        return 1
+    dataset = load_dataset(path)
+    if args.format == "json":
+        print(json.dumps({
+            "valid": not dataset.problems,
+            "problems": [{"code": p.code, "path": p.path, "line": p.line, "message": p.message}
+                         for p in dataset.problems],
+            "counts": {"actors": len(dataset.actors), "sources": len(dataset.sources),
+                       "statements": len(dataset.statements)},
+        }, ensure_ascii=False, indent=1))
+    else:
+        for problem in dataset.problems:
+            print(problem)
+        summary = (f"{len(dataset.actors)} actors, {len(dataset.sources)} sources, "
+                   f"{len(dataset.statements)} statements")
+        print(f"{len(dataset.problems)} problem(s); {summary} valid" if dataset.problems else f"valid: {summary}",
+              file=sys.stderr)
+    return 1 if dataset.problems else 0
+
+
+def cmd_matrix(args) -> int:
+    dataset = _load_or_exit(args)
+    _report_problems(dataset)
+    matrix = PositionIndex(dataset).matrix(args.as_of)
+    # A contested cell lists every stance and source, the scoring one first.
+    table = matrix.assign(stance=matrix["stances"], source=matrix["sources"],
+                          date=matrix["date"].dt.strftime("%Y-%m-%d"))[MATRIX_COLUMNS]
+    _emit(_integer_scores(table, ["score"]), args.format)
+    return 0
+
+
+def cmd_shifts(args) -> int:
+    dataset = _load_or_exit(args)
+    _report_problems(dataset)
+    shifts = PositionIndex(dataset).shifts(args.from_day, args.to_day)[SHIFT_COLUMNS]
+    _emit(_integer_scores(shifts, ["from_score", "to_score", "delta"]), args.format)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    if args.write:
+        out = Path(args.write)
+        out.mkdir(parents=True, exist_ok=True)
+        for kind in SCHEMA_KINDS:
+            (out / f"{kind}.schema.json").write_text(json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n",
+                                                     encoding="utf-8")
+        print(f"wrote {len(SCHEMA_KINDS)} schemas to {out}", file=sys.stderr)
+    else:
+        print(json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export import export_briefing  # plotly image export is heavy: import only when asked
+
+    dataset = _load_or_exit(args)
+    _report_problems(dataset)
+    written = export_briefing(dataset, args.as_of, Path(args.out), args.language, args.shifts_from,
+                              progress=lambda message: print(message, file=sys.stderr))
+    for path in written:
+        print(path)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=_default_config(),
+                        help="path to config.yaml (default: $DASHBOARD_CONFIG or ./config.yaml)")
+    formats = argparse.ArgumentParser(add_help=False)
+    formats.add_argument("--format", choices=["csv", "json", "table"], default="table")
+
+    main = argparse.ArgumentParser(prog="python -m dashboard", parents=[common],
+                                   description="Stance Matrix: validate and query the positions dataset.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", parents=[common], help="check every data file (exit 1 on problems)")
+    validate.add_argument("--format", choices=["text", "json"], default="text")
+    validate.set_defaults(run=cmd_validate)
+
+    matrix = commands.add_parser("matrix", parents=[common, formats], help="the matrix on a date")
+    matrix.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+    matrix.set_defaults(run=cmd_matrix)
+
+    shifts = commands.add_parser("shifts", parents=[common, formats], help="who moved between two dates")
+    shifts.add_argument("--from", dest="from_day", type=_date, required=True, metavar="DATE")
+    shifts.add_argument("--to", dest="to_day", type=_date, required=True, metavar="DATE")
+    shifts.set_defaults(run=cmd_shifts)
+
+    schema = commands.add_parser("schema", parents=[common], help="JSON Schema of the data files")
+    schema.add_argument("--kind", choices=SCHEMA_KINDS, default="positions")
+    schema.add_argument("--write", metavar="DIR", help="write every schema to DIR instead of printing one")
+    schema.set_defaults(run=cmd_schema)
+
+    export = commands.add_parser("export", parents=[common], help="briefing PNGs of the matrix and shifts")
+    export.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+    export.add_argument("--out", required=True, metavar="DIR")
+    export.add_argument("--language", choices=["en", "ja"], default=None)
+    export.add_argument("--shifts-from", type=_date, default=None, metavar="DATE",
+                        help="also chart the shifts since DATE (default: the period start)")
+    export.set_defaults(run=cmd_export)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `… | head` closed the pipe: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,290 @@
+"""YAML files → typed model, with every problem as `path:line: message`.
+
+One broken file or record never stops the rest: it becomes a Problem and is left out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .model import Actor, Config, Localized, Position, PositionsFile, Source, Statement
+from .yamlread import Mapping, Problem, Sequence, line_at, read_yaml
+
+_KNOWN_KEYS = sorted({name for model in (Config, Actor, Source, Position, PositionsFile, Localized)
+                      for name in model.model_fields})
+
+
+@dataclass
+class Dataset:
+    """Everything loaded from one config: what validated, and every problem found."""
+
+    config: Config | None
+    root: Path
+    actors: dict[str, Actor] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    statements: list[Statement] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _did_you_mean(word: str, candidates) -> str:
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _field_name(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc if isinstance(part, str)) or "record"
+
+
+def _describe(error: dict) -> str:
+    """An editor-friendly sentence for one pydantic error."""
+    loc, kind, value = error["loc"], error["type"], error.get("input")
+    name = _field_name(loc)
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'{_did_you_mean(str(loc[-1]), _KNOWN_KEYS)}"
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind.startswith(("date_", "datetime_")):
+        return f"{name}: {value!r} is not a real date; write YYYY-MM-DD"
+    if kind.startswith("int_"):
+        return f"{name}: {value!r} is not a whole number"
+    if kind in ("string_type", "dict_type", "list_type", "model_type", "model_attributes_type"):
+        expected = {"string_type": "text", "dict_type": "a mapping", "list_type": "a list"}.get(kind, "a mapping")
+        return f"{name}: expected {expected}, got {type(value).__name__} {value!r}"
+    message = error["msg"]
+    message = message.removeprefix("Value error, ")
+    return f"{name}: {message[0].lower()}{message[1:]}" + (f" (got {value!r})" if kind == "literal_error" else "")
+
+
+def _validate(model: type[BaseModel], data: object, path: str, problems: list[Problem], code: str = "schema"):
+    """Validate `data` as `model`; on failure record each error at its line and return None."""
+    if isinstance(data, Mapping) and data.defective:
+        return None  # a duplicate key was already reported; the record is ambiguous
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            problems.append(Problem(code, path, line_at(data, item["loc"]), _describe(item)))
+        return None
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_config(config_path: Path) -> tuple[Config | None, list[Problem]]:
+    shown = config_path.name
+    data, problems = read_yaml(config_path, shown)
+    if data is None:
+        return None, problems
+    if not isinstance(data, Mapping):
+        return None, problems + [Problem("not-a-mapping", shown, 1, "config.yaml must be a mapping of settings")]
+    config = _validate(Config, data, shown, problems)
+    return config, problems
+
+
+def _records(data: object, shown: str, what: str, problems: list[Problem]) -> list[tuple[object, int]]:
+    """The items of a top-level list file, each with its line."""
+    if data is None:
+        return []
+    if not isinstance(data, Sequence):
+        problems.append(Problem("not-a-list", shown, getattr(data, "line", 1),
+                                f"expected a list of {what} (lines starting with '- ')"))
+        return []
+    return list(zip(data, data.item_lines))
+
+
+def _load_actors(root: Path, data_dir: Path, dataset: Dataset) -> None:
+    path = data_dir / "actors.yaml"
+    shown = _shown(path, root)
+    data, problems = read_yaml(path, shown)
+    dataset.problems += problems
+    group_ids = [g.id for g in dataset.config.groups]
+    for item, line in _records(data, shown, "actors", dataset.problems):
+        actor = _validate(Actor, item, shown, dataset.problems)
+        if actor is None:
+            continue
+        if actor.id in dataset.actors:
+            dataset.problems.append(Problem("duplicate-id", shown, line, f"duplicate actor id '{actor.id}'"))
+            continue
+        unknown = [g for g in actor.groups if g not in group_ids]
+        if unknown:
+            dataset.problems.append(Problem("unknown-group", shown, line_at(item, ("groups",)),
+                                            f"unknown group '{unknown[0]}'{_did_you_mean(unknown[0], group_ids)}; "
+                                            "groups are listed in config.yaml"))
+        dataset.actors[actor.id] = actor
+
+
+def _load_sources(root: Path, data_dir: Path, dataset: Dataset) -> None:
+    path = data_dir / "sources.yaml"
+    shown = _shown(path, root)
+    data, problems = read_yaml(path, shown)
+    dataset.problems += problems
+    for item, line in _records(data, shown, "sources", dataset.problems):
+        source = _validate(Source, item, shown, dataset.problems)
+        if source is None:
+            continue
+        if source.id in dataset.sources:
+            dataset.problems.append(Problem("duplicate-id", shown, line, f"duplicate source id '{source.id}'"))
+            continue
+        if source.seed is not None and not (root / source.seed).is_file():
+            dataset.problems.append(Problem("unknown-seed", shown, line_at(item, ("seed",)),
+                                            f"seed file '{source.seed}' does not exist"))
+            continue
+        dataset.sources[source.id] = source
+
+
+def _without_whitespace(text: str) -> str:
+    # The seeds break lines mid-sentence (and mix full-width spaces), so quotes are
+    # compared with every kind of whitespace removed.
+    return "".join(text.split())
+
+
+class _SeedTexts(dict):
+    def __init__(self, root: Path):
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, seed: str) -> str:
+        text = _without_whitespace((self.root / seed).read_text(encoding="utf-8", errors="replace"))
+        self[seed] = text
+        return text
+
+
+def _check_position(position: Position, item: Mapping, shown: str, dataset: Dataset,
+                    seeds: _SeedTexts, today: dt.date) -> int | None:
+    """Cross-reference checks; returns the stance's score, or None after recording problems."""
+    config = dataset.config
+    found: list[Problem] = []
+
+    def report(code: str, key: str, message: str) -> None:
+        found.append(Problem(code, shown, line_at(item, (key,)), message))
+
+    dimension = config.dimension(position.dimension)
+    stance = None
+    if dimension is None:
+        report("unknown-dimension", "dimension", f"unknown dimension '{position.dimension}'"
+               f"{_did_you_mean(position.dimension, [d.id for d in config.dimensions])}")
+    else:
+        stance = dimension.stance(position.stance)
+        if stance is None:
+            allowed = ", ".join(s.id for s in dimension.stances)
+            report("unknown-stance", "stance", f"unknown stance '{position.stance}' for {dimension.id}"
+                   f"{_did_you_mean(position.stance, [s.id for s in dimension.stances])} (allowed: {allowed})")
+    source = dataset.sources.get(position.source)
+    if source is None:
+        report("unknown-source", "source", f"unknown source '{position.source}'"
+               f"{_did_you_mean(position.source, dataset.sources)}")
+    if position.date > config.period.end:
+        report("date-after-period", "date", f"date {position.date} is after the period end {config.period.end}")
+    elif position.date > today:
+        report("date-in-future", "date", f"date {position.date} is in the future")
+    if source is not None:
+        if position.date > source.published:
+            report("date-after-source", "date", f"date {position.date} is after source '{source.id}' "
+                   f"was published ({source.published})")
+        if position.quote and source.seed and _without_whitespace(position.quote) not in seeds[source.seed]:
+            report("quote-not-in-seed", "quote", f"quote not found in seed {source.seed} "
+                   "(compared without whitespace); copy it verbatim")
+    dataset.problems += found
+    return None if found or stance is None else stance.score
+
+
+def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedTexts,
+                         seen_actors: dict[str, str], today: dt.date) -> None:
+    shown = _shown(path, root)
+    data, problems = read_yaml(path, shown)
+    dataset.problems += problems
+    if data is None:
+        return
+    if not isinstance(data, Mapping):
+        dataset.problems.append(Problem("not-a-mapping", shown, getattr(data, "line", 1),
+                                        "a positions file is a mapping with 'actor:' and 'positions:'"))
+        return
+    # Validate the envelope first, the positions one by one, so a bad record loses only itself.
+    envelope = Mapping({k: v for k, v in data.items() if k != "positions"})
+    envelope.line, envelope.key_lines, envelope.defective = data.line, data.key_lines, data.defective
+    header = _validate(PositionsFile, envelope, shown, dataset.problems)
+    if header is None:
+        return
+    actor = header.actor
+    actor_line = line_at(data, ("actor",))
+    if actor not in dataset.actors:
+        dataset.problems.append(Problem("unknown-actor", shown, actor_line,
+                                        f"unknown actor '{actor}'{_did_you_mean(actor, dataset.actors)}; add it to actors.yaml"))
+        return
+    if path.stem != actor.lower():
+        dataset.problems.append(Problem("file-name", shown, actor_line,
+                                        f"file name '{path.name}' does not match actor '{actor}'; name it {actor.lower()}.yaml"))
+        return
+    if actor in seen_actors:
+        dataset.problems.append(Problem("duplicate-id", shown, actor_line,
+                                        f"actor '{actor}' already has a positions file: {seen_actors[actor]}"))
+        return
+    seen_actors[actor] = shown
+    items = data.get("positions")
+    if items is None:
+        return
+    if not isinstance(items, Sequence):
+        dataset.problems.append(Problem("not-a-list", shown, line_at(data, ("positions",)),
+                                        "positions: expected a list of statements"))
+        return
+    for order, (item, line) in enumerate(zip(items, items.item_lines)):
+        if not isinstance(item, Mapping):
+            dataset.problems.append(Problem("schema", shown, line, "each position must be a mapping of fields"))
+            continue
+        position = _validate(Position, item, shown, dataset.problems)
+        if position is None:
+            continue
+        score = _check_position(position, item, shown, dataset, seeds, today)
+        if score is not None:
+            dataset.statements.append(Statement(actor, position, score, shown, line, order))
+
+
+def data_files(config_path: Path, config: Config | None) -> list[Path]:
+    """Every file the dataset is read from (for cache keys and for the loader)."""
+    config_path = Path(config_path)
+    files = [config_path]
+    if config is not None:
+        data_dir = config_path.parent / config.data_dir
+        files += [data_dir / "actors.yaml", data_dir / "sources.yaml"]
+        files += sorted((data_dir / "positions").glob("*.yaml"))
+    return files
+
+
+def data_stamp(config_path: Path) -> tuple:
+    """(path, size, mtime) of every data file: changes whenever an editor saves one."""
+    config, _ = load_config(Path(config_path))
+    stamp = []
+    for path in data_files(config_path, config):
+        try:
+            info = path.stat()
+            stamp.append((str(path), info.st_size, info.st_mtime_ns))
+        except OSError:
+            stamp.append((str(path), -1, -1))
+    return tuple(stamp)
+
+
+def load_dataset(config_path: Path | str, today: dt.date | None = None) -> Dataset:
+    """Load and validate everything; never raises for bad data."""
+    config_path = Path(config_path).resolve()
+    root = config_path.parent
+    config, problems = load_config(config_path)
+    dataset = Dataset(config=config, root=root, problems=problems)
+    if config is None:
+        return dataset
+    data_dir = root / config.data_dir
+    _load_actors(root, data_dir, dataset)
+    _load_sources(root, data_dir, dataset)
+    seeds = _SeedTexts(root)
+    seen_actors: dict[str, str] = {}
+    today = today or dt.date.today()
+    for path in data_files(config_path, config)[3:]:
+        _load_positions_file(path, root, dataset, seeds, seen_actors, today)
+    return dataset
