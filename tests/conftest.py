@@ -1,0 +1,62 @@
+"""Shared fixtures: paths of the shipped dataset and a builder for small datasets in tmp dirs."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CONFIG = ROOT / "config.yaml"
+
+
+@pytest.fixture
+def make_dataset(tmp_path):
+    """Write a small dataset (config.yaml copied from the shipped one) and return its config path.
+
+    Call with file contents keyed by path relative to the dataset root, e.g.
+    make_dataset({"data/positions/gbr.yaml": "actor: GBR\\n..."}). actors.yaml and
+    sources.yaml default to a minimal valid pair; seeds/ is copied from the project.
+    """
+
+    def build(files: dict[str, str | bytes] | None = None) -> Path:
+        shutil.copy(SHIPPED_CONFIG, tmp_path / "config.yaml")
+        shutil.copytree(ROOT / "seeds", tmp_path / "seeds", dirs_exist_ok=True)
+        defaults = {
+            "data/actors.yaml": """\
+                - id: GBR
+                  name: {en: United Kingdom, ja: 英国}
+                  kind: state
+                  groups: [NATO]
+                - id: POL
+                  name: {en: Poland, ja: ポーランド}
+                  kind: state
+                  groups: [EU, NATO]
+                """,
+            "data/sources.yaml": """\
+                - id: seed-000
+                  outlet: Reuters
+                  title: Seed article
+                  published: 2025-02-18
+                  language: ja
+                  seed: seeds/000_1a80b456816d0e91.txt
+                - id: web-1
+                  outlet: Example News
+                  title: A web article
+                  published: 2025-06-30
+                  language: en
+                  url: https://example.org/article
+                """,
+        }
+        (tmp_path / "data" / "positions").mkdir(parents=True, exist_ok=True)
+        for relative, content in {**defaults, **(files or {})}.items():
+            path = tmp_path / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return tmp_path / "config.yaml"
+
+    return build
