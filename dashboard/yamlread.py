@@ -129,12 +129,27 @@ def _convert(root: yaml.Node, path: str, problems: list[Problem]):
     return convert(root)
 
 
-def _syntax_message(error: yaml.YAMLError) -> str:
+def _syntax_problem(error: yaml.YAMLError, text: str, shown_as: str) -> Problem:
     problem = getattr(error, "problem", None) or str(error)
-    if "'\\t'" in problem:
-        return "YAML syntax error: a tab is used for indentation; indent with spaces"
-    context = getattr(error, "context", None)
-    return f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    context = getattr(error, "context", None) or ""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if "quoted scalar" in context and getattr(error, "context_mark", None) is not None:
+        # The parser only notices at the end of the file; the editor needs the opening quote.
+        line = error.context_mark.line + 1
+        return Problem("yaml-syntax", shown_as, line,
+                       "YAML syntax error: a quote opened on this line is never closed")
+    line = (mark.line + 1) if mark else 1
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = source_line[:len(source_line) - len(source_line.lstrip())]
+    # libyaml does not always name the tab ("found character that cannot start any token").
+    if "\t" in indent or "tab character" in problem or "'\\t'" in problem:
+        return Problem("yaml-syntax", shown_as, line,
+                       "YAML syntax error: a tab is used for indentation; indent with spaces")
+    if problem.startswith("mapping values are not allowed"):
+        return Problem("yaml-syntax", shown_as, line, "YAML syntax error: a ':' is not allowed here; check this "
+                       "line's indentation, or put text that contains ': ' in quotes")
+    return Problem("yaml-syntax", shown_as, line, f"YAML syntax error: {problem}" + (f" ({context})" if context else ""))
 
 
 def read_yaml(path: Path, shown_as: str) -> tuple[object | None, list[Problem]]:
@@ -144,7 +159,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[object | None, list[Problem]]:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, [Problem("file-too-large", shown_as, 1,
-                                  f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES / 2**20:.0f} MiB limit; split it")]
+                                  f"file is {size / 2**20:.1f} MB, over the {MAX_FILE_BYTES / 2**20:.0f} MB limit; split it")]
         raw = path.read_bytes()
     except OSError as error:
         return None, [Problem("unreadable", shown_as, 1, f"cannot read file: {error.strerror}")]
@@ -157,8 +172,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[object | None, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        return None, [Problem("yaml-syntax", shown_as, (mark.line + 1) if mark else 1, _syntax_message(error))]
+        return None, [_syntax_problem(error, text, shown_as)]
     if node is None:
         return None, [Problem("empty-file", shown_as, 1, "file is empty")]
     try:
