@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .model import Actor, Config, Localized, Position, PositionsFile, Source, Statement
+from .model import PATTERN_HINTS, Actor, Config, Localized, Position, PositionsFile, Source, Statement
 from .yamlread import Mapping, Problem, Sequence, line_at, read_yaml
 
 _KNOWN_KEYS = sorted({name for model in (Config, Actor, Source, Position, PositionsFile, Localized)
@@ -39,6 +39,21 @@ def _field_name(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if isinstance(part, str)) or "record"
 
 
+def _kind_of(value: object) -> str:
+    """What a YAML value is, in an editor's words."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list {value!r}"
+    if isinstance(value, bool):
+        return f"yes/no {value!r}"
+    if isinstance(value, (int, float)):
+        return f"a number {value!r}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"a date {value.isoformat()}"
+    return f"text {value!r}"
+
+
 def _describe(error: dict) -> str:
     """An editor-friendly sentence for one pydantic error."""
     loc, kind, value = error["loc"], error["type"], error.get("input")
@@ -48,21 +63,32 @@ def _describe(error: dict) -> str:
     if kind == "missing":
         return f"missing required field '{name}'"
     if kind.startswith(("date_", "datetime_")):
-        return f"{name}: {value!r} is not a real date; write YYYY-MM-DD"
+        shown = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+        return f"{name}: {str(shown)!r} is not a real date; write YYYY-MM-DD"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in PATTERN_HINTS:
+        return f"{name}: {value!r} must be {PATTERN_HINTS[error['ctx']['pattern']]}"
     if kind.startswith("int_"):
         return f"{name}: {value!r} is not a whole number"
     if kind in ("string_type", "dict_type", "list_type", "model_type", "model_attributes_type"):
         expected = {"string_type": "text", "dict_type": "a mapping", "list_type": "a list"}.get(kind, "a mapping")
-        return f"{name}: expected {expected}, got {type(value).__name__} {value!r}"
+        return f"{name}: expected {expected}, got {_kind_of(value)}"
     message = error["msg"]
     message = message.removeprefix("Value error, ")
     return f"{name}: {message[0].lower()}{message[1:]}" + (f" (got {value!r})" if kind == "literal_error" else "")
 
 
+def _has_duplicate_key(data: object) -> bool:
+    if isinstance(data, Mapping):
+        return data.defective or any(_has_duplicate_key(value) for value in data.values())
+    if isinstance(data, Sequence):
+        return any(_has_duplicate_key(item) for item in data)
+    return False
+
+
 def _validate(model: type[BaseModel], data: object, path: str, problems: list[Problem], code: str = "schema"):
     """Validate `data` as `model`; on failure record each error at its line and return None."""
-    if isinstance(data, Mapping) and data.defective:
-        return None  # a duplicate key was already reported; the record is ambiguous
+    if _has_duplicate_key(data):
+        return None  # a duplicate key, even nested, was already reported; the record is ambiguous
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -220,8 +246,13 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
                                         f"unknown actor '{actor}'{_did_you_mean(actor, dataset.actors)}; add it to actors.yaml"))
         return
     if path.stem != actor.lower():
-        dataset.problems.append(Problem("file-name", shown, actor_line,
-                                        f"file name '{path.name}' does not match actor '{actor}'; name it {actor.lower()}.yaml"))
+        expected = path.with_name(f"{actor.lower()}.yaml")
+        if expected.is_file():
+            message = (f"actor '{actor}' already has a positions file, {_shown(expected, root)}; "
+                       f"move these positions into it")
+        else:
+            message = f"file name '{path.name}' does not match actor '{actor}'; name it {actor.lower()}.yaml"
+        dataset.problems.append(Problem("file-name", shown, actor_line, message))
         return
     if actor in seen_actors:
         dataset.problems.append(Problem("duplicate-id", shown, actor_line,

@@ -16,6 +16,16 @@ Confidence = Literal["high", "medium", "low"]
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+ACTOR_ID_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
+LANGUAGE_PATTERN = r"^[a-z]{2}$"
+SEED_PATTERN = r"^seeds/[^/\\]+\.txt$"  # inside seeds/: a seed path cannot point elsewhere on disk
+# What each pattern means, for validation messages an editor can act on.
+PATTERN_HINTS = {
+    ID_PATTERN: "letters, digits, '_', '.' or '-', starting with a letter or digit",
+    ACTOR_ID_PATTERN: "2 to 10 upper-case letters or digits, starting with a letter (e.g. GBR, NATO)",
+    LANGUAGE_PATTERN: "a two-letter lower-case language code (e.g. en, ja)",
+    SEED_PATTERN: "a file in the seeds folder, written seeds/<file>.txt",
+}
 
 
 class Record(BaseModel):
@@ -107,7 +117,7 @@ class Config(Record):
 
 
 class Actor(Record):
-    id: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,9}$", description="ISO 3166-1 alpha-3 for states (GBR); short upper-case id for organisations (NATO).")
+    id: str = Field(pattern=ACTOR_ID_PATTERN, description="ISO 3166-1 alpha-3 for states (GBR); short upper-case id for organisations (NATO).")
     name: Localized
     kind: Literal["state", "organization"]
     groups: list[str] = Field([], description="Groups for filtering, e.g. EU, NATO, G7.")
@@ -118,8 +128,9 @@ class Source(Record):
     outlet: str = Field(min_length=1)
     title: str = Field(min_length=1)
     published: dt.date = Field(description="Publication date; statements citing it must not be later.")
-    language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 language of the source.")
-    seed: str | None = Field(None, description="Seed file, `seeds/<file>.txt` (exactly one of seed / url).")
+    language: str = Field(pattern=LANGUAGE_PATTERN, description="ISO 639-1 language of the source.")
+    seed: str | None = Field(None, pattern=SEED_PATTERN,
+                             description="Seed file, `seeds/<file>.txt` (exactly one of seed / url).")
     url: str | None = Field(None, description="http(s) address of the source (exactly one of seed / url).")
     note: str | None = Field(None, description="Anything a reader should know about the source, e.g. how its date was established.")
 
