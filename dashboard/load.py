@@ -74,7 +74,8 @@ def _describe(error: dict) -> str:
         return f"{name}: expected {expected}, got {_kind_of(value)}"
     message = error["msg"]
     message = message.removeprefix("Value error, ")
-    return f"{name}: {message[0].lower()}{message[1:]}" + (f" (got {value!r})" if kind == "literal_error" else "")
+    message = f"{message[0].lower()}{message[1:]}" + (f" (got {value!r})" if kind == "literal_error" else "")
+    return message if name == "record" else f"{name}: {message}"  # a rule on the whole record
 
 
 def _has_duplicate_key(data: object) -> bool:
@@ -142,8 +143,8 @@ def _load_actors(root: Path, data_dir: Path, dataset: Dataset) -> None:
         unknown = [g for g in actor.groups if g not in group_ids]
         if unknown:
             dataset.problems.append(Problem("unknown-group", shown, line_at(item, ("groups",)),
-                                            f"unknown group '{unknown[0]}'{_did_you_mean(unknown[0], group_ids)}; "
-                                            "groups are listed in config.yaml"))
+                                            f"unknown group '{unknown[0]}', not in the groups of config.yaml"
+                                            f"{_did_you_mean(unknown[0], group_ids)}"))
         dataset.actors[actor.id] = actor
 
 
@@ -243,7 +244,7 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
     actor_line = line_at(data, ("actor",))
     if actor not in dataset.actors:
         dataset.problems.append(Problem("unknown-actor", shown, actor_line,
-                                        f"unknown actor '{actor}'{_did_you_mean(actor, dataset.actors)}; add it to actors.yaml"))
+                                        f"unknown actor '{actor}', not in actors.yaml{_did_you_mean(actor, dataset.actors)}"))
         return
     if path.stem != actor.lower():
         expected = path.with_name(f"{actor.lower()}.yaml")
