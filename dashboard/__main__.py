@@ -52,7 +52,8 @@ def _emit(table: pd.DataFrame, fmt: str) -> None:
     elif fmt == "json":
         print(table.to_json(orient="records", force_ascii=False, indent=1))
     else:
-        print(table.fillna("—").to_string(index=False) if len(table) else "(nothing)")
+        # Int64 scores cannot hold a dash: show every missing value as "—" through object dtype.
+        print(table.astype(object).where(table.notna(), "—").to_string(index=False) if len(table) else "(nothing)")
 
 
 def _integer_scores(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
