@@ -7,12 +7,13 @@ import json
 import os
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .load import Dataset, load_dataset
-from .query import MATRIX_COLUMNS, SHIFT_COLUMNS, PositionIndex
 from .schema import SCHEMA_KINDS, json_schema
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _date(text: str) -> dt.date:
@@ -87,6 +88,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_matrix(args) -> int:
+    from .query import MATRIX_COLUMNS, PositionIndex  # pandas is slow to import: `validate` does without
+
     dataset = _load_or_exit(args)
     _report_problems(dataset)
     matrix = PositionIndex(dataset).matrix(args.as_of)
@@ -98,6 +101,8 @@ def cmd_matrix(args) -> int:
 
 
 def cmd_shifts(args) -> int:
+    from .query import SHIFT_COLUMNS, PositionIndex
+
     dataset = _load_or_exit(args)
     _report_problems(dataset)
     shifts = PositionIndex(dataset).shifts(args.from_day, args.to_day)[SHIFT_COLUMNS]
