@@ -131,7 +131,8 @@ class Source(Record):
     language: str = Field(pattern=LANGUAGE_PATTERN, description="ISO 639-1 language of the source.")
     seed: str | None = Field(None, pattern=SEED_PATTERN,
                              description="Seed file, `seeds/<file>.txt` (exactly one of seed / url).")
-    url: str | None = Field(None, description="http(s) address of the source (exactly one of seed / url).")
+    url: str | None = Field(None, description="http(s) address of the source (exactly one of seed / url).",
+                            json_schema_extra={"pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})  # editors flag javascript: etc.
     note: str | None = Field(None, description="Anything a reader should know about the source, e.g. how its date was established.")
 
     @field_validator("url")
