@@ -1,0 +1,200 @@
+"""Plotly figures built from query results: pure functions, no Streamlit.
+
+Every figure stands on its own in a briefing: a title with its date, a legend, and a
+"Source: …" footnote. Text taken from the data is HTML-escaped, because plotly renders a
+subset of HTML in labels and hover text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .i18n import t
+from .load import Dataset
+
+FONT = "Noto Sans CJK JP, Noto Sans, Arial, sans-serif"  # CJK glyphs in PNG exports too
+CELL_ROW_PX = 30
+CONTESTED_OUTLINE = "#111111"
+
+
+def _score_label(score: int, language: str) -> str:
+    label = f"{score:+d}" if score else "0"
+    if score == 2:
+        return f"{label} ({t('most_support', language)})"
+    if score == -2:
+        return f"{label} ({t('least_support', language)})"
+    return label
+
+
+def _layout(figure: go.Figure, title: str, subtitle: str, footnote: str, height: int,
+            notes: str = "") -> go.Figure:
+    bottom = 120 + 16 * notes.count("<br>") + (16 if notes else 0)
+    height += bottom - 120
+    figure.update_layout(
+        title={"text": f"<b>{escape(title)}</b><br><sup>{escape(subtitle)}</sup>", "x": 0.01, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 110, "b": bottom},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        # Legend, notes and footnote sit in the bottom margin, below any axis labels.
+        legend={"orientation": "h", "yref": "container", "y": (bottom - 72) / height, "yanchor": "bottom",
+                "x": 0, "xanchor": "left"},
+    )
+    figure.add_annotation(text=(notes + "<br>" if notes else "") + escape(footnote), xref="paper", yref="paper",
+                          x=0, y=0, yshift=-(bottom - 6), xanchor="left", yanchor="bottom", align="left",
+                          showarrow=False, font={"size": 11, "color": "#555"})
+    return figure
+
+
+def footnote(dataset: Dataset, language: str) -> str:
+    return t("source_footnote", language, n=len(dataset.statements), m=len(dataset.sources))
+
+
+def png_config(name: str, day) -> dict:
+    """st.plotly_chart config: a 2× PNG from the modebar, named after what and when."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"stance-matrix_{name}_{day}"}}
+
+
+def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str], day: dt.date,
+                  language: str) -> go.Figure:
+    """Actors × dimensions as square markers (clickable, unlike go.Heatmap cells).
+
+    Each point's customdata is [actor id, dimension id] so a click names its cell.
+    """
+    config = dataset.config
+    dimensions = {d.id: d for d in config.dimensions}
+    names = {a: dataset.actors[a].name(language) for a in actor_order}
+    rows = matrix[matrix["actor"].isin(actor_order)].copy()
+    rows["y"] = rows["actor"].map(names)
+    rows["x"] = rows["dimension"].map(lambda d: dimensions[d].label(language))
+
+    def stance_text(row) -> str:
+        if pd.isna(row["stance"]):
+            return t("no_position", language)
+        dimension = dimensions[row["dimension"]]
+        return " | ".join(dimension.stance(s).label(language) for s in row["stances"].split("|"))
+
+    rows["label"] = rows.apply(stance_text, axis=1) if len(rows) else []
+    rows["hover"] = [
+        "<br>".join(escape(str(part)) for part in (
+            f"{actor_name} — {dim_label}", label,
+            *(() if pd.isna(stance) else (f"{t('speaker', language)}: {speaker}",
+                                         f"{t('date', language)}: {date:%Y-%m-%d}",
+                                         f"{t('source', language)}: {sources}")),
+            *((t("contested", language),) if contested else ())))
+        for actor_name, dim_label, label, stance, speaker, date, sources, contested in zip(
+            rows["y"], rows["x"], rows["label"], rows["stance"], rows["speaker"], rows["date"],
+            rows["sources"], rows["contested"])]
+
+    figure = go.Figure()
+
+    def add(points: pd.DataFrame, name: str, color: str, symbol: str = "square", line=None, text=True):
+        figure.add_trace(go.Scatter(
+            x=points["x"], y=points["y"], mode="markers+text" if text else "markers", name=name,
+            marker={"symbol": symbol, "size": 24, "color": color, "line": line or {"width": 1, "color": "#ffffff"}},
+            text=[f"  {escape(label)}" for label in points["label"]] if text else None,
+            textposition="middle right", textfont={"size": 11, "color": "#333"},
+            customdata=points[["actor", "dimension"]].to_numpy(),
+            hovertext=points["hover"], hoverinfo="text", cliponaxis=False))
+
+    # Every legend entry is drawn even when no cell has it on this date (an empty trace has none).
+    rows = pd.concat([rows, pd.DataFrame({"x": [None], "y": [None], "label": [""], "hover": [""],
+                                          "actor": [""], "dimension": [""], "score": [None],
+                                          "stance": [None], "contested": [False], "legend_only": [True]})])
+    rows["legend_only"] = rows["legend_only"].fillna(False).astype(bool)
+    scored = rows[~rows["legend_only"]]
+
+    for score in range(2, -3, -1):
+        add(pd.concat([scored[scored["score"] == score], rows[rows["legend_only"]]]),
+            _score_label(score, language), config.color(score))
+    add(rows[rows["stance"].isna()], t("no_position", language), config.no_position_color,
+        line={"width": 1, "color": "#9e9e9e"})
+    add(pd.concat([scored[scored["contested"]], rows[rows["legend_only"]]]), t("contested", language),
+        "rgba(0,0,0,0)", symbol="square-open", line={"width": 3, "color": CONTESTED_OUTLINE}, text=False)
+    # The outline trace sits on top of the scored square; its marker needs its own colour.
+    figure.data[-1].marker.color = CONTESTED_OUTLINE
+    figure.data[-1].marker.size = 30
+
+    dimension_labels = [d.label(language) for d in config.dimensions]
+    figure.update_xaxes(categoryorder="array", categoryarray=dimension_labels, side="top",
+                        showgrid=False, zeroline=False, range=[-0.3, len(dimension_labels) - 0.1], fixedrange=True)
+    figure.update_yaxes(categoryorder="array", categoryarray=[names[a] for a in reversed(actor_order)],
+                        showgrid=False, zeroline=False, fixedrange=True)
+    subtitle = f"{config.title(language)} · {t('click_hint', language)}"
+    height = 200 + CELL_ROW_PX * max(len(actor_order), 3)
+    figure.update_layout(clickmode="event+select", dragmode=False)
+    return _layout(figure, t("matrix_title", language, date=f"{day:%Y-%m-%d}"), subtitle,
+                   footnote(dataset, language), height)
+
+
+def _discrete_colorscale(config) -> list:
+    scale = []
+    for i, score in enumerate(range(-2, 3)):
+        scale += [[i / 5, config.color(score)], [(i + 1) / 5, config.color(score)]]
+    return scale
+
+
+def timeline_figure(dataset: Dataset, timeline: pd.DataFrame, dimension_id: str, language: str) -> go.Figure:
+    """Actors × month-ends heatmap of one dimension's score, with the key events marked."""
+    config = dataset.config
+    dimension = config.dimension(dimension_id)
+    days = list(timeline.columns)
+    figure = go.Figure(go.Heatmap(
+        z=timeline.to_numpy(dtype=float), x=days, y=[dataset.actors[a].name(language) for a in timeline.index],
+        zmin=-2.5, zmax=2.5, colorscale=_discrete_colorscale(config), xgap=2, ygap=2,
+        colorbar={"title": t("score", language), "tickvals": [-2, -1, 0, 1, 2], "len": 0.6},
+        hovertemplate="%{y}<br>%{x|%Y-%m}<br>" + t("score", language) + ": %{z}<extra></extra>"))
+    # Events are numbered on the chart and named in a key below it: early-2025 events fall
+    # days apart, and full labels there would overprint each other.
+    key = []
+    for number, event in enumerate(config.events, start=1):
+        figure.add_vline(x=pd.Timestamp(event.date).timestamp() * 1000, line={"dash": "dot", "color": "#444", "width": 1})
+        figure.add_annotation(x=pd.Timestamp(event.date), y=1.0, yref="paper", text=str(number), showarrow=False,
+                              yanchor="bottom", yshift=2 + 14 * (number % 2), font={"size": 11})
+        key.append(f"{number} {escape(event.label(language))} ({event.date:%Y-%m-%d})")
+    notes = "<br>".join(" · ".join(key[i:i + 4]) for i in range(0, len(key), 4))
+    figure.update_yaxes(autorange="reversed")
+    title = t("timeline_title", language, dimension=dimension.label(language),
+              start=f"{days[0]:%Y-%m}" if days else "", end=f"{days[-1]:%Y-%m}" if days else "")
+    figure = _layout(figure, title, dimension.question(language), footnote(dataset, language),
+                     240 + CELL_ROW_PX * len(timeline.index), notes=f"{t('grey_cells', language)}<br>{notes}")
+    figure.update_layout(plot_bgcolor=config.no_position_color)  # a cell with no score shows this colour
+    return figure
+
+
+def shifts_figure(dataset: Dataset, shifts: pd.DataFrame, start: dt.date, end: dt.date, language: str) -> go.Figure:
+    """One bar per actor × dimension that moved, length = change in score."""
+    config = dataset.config
+    moved = shifts.dropna(subset=["delta"]).sort_values("delta")
+    labels = [f"{dataset.actors[a].name(language)} — {config.dimension(d).label(language)}"
+              for a, d in zip(moved["actor"], moved["dimension"])]
+    colors = [config.color(2 if delta > 0 else -2) for delta in moved["delta"]]
+    figure = go.Figure(go.Bar(x=moved["delta"], y=[escape(label) for label in labels], orientation="h",
+                              marker_color=colors, hovertemplate="%{y}: %{x:+d}<extra></extra>"))
+    figure.update_xaxes(title=t("delta", language), dtick=1, zeroline=True, zerolinecolor="#333")
+    return _layout(figure, t("shifts_title", language, start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"),
+                   config.title(language), footnote(dataset, language), 220 + 26 * max(len(labels), 3))
+
+
+def profile_figure(dataset: Dataset, statements: pd.DataFrame, actor_id: str, day: dt.date,
+                   language: str) -> go.Figure:
+    """One actor's score on every dimension over time, a step line with a marker per statement."""
+    config = dataset.config
+    figure = go.Figure()
+    for dimension in config.dimensions:
+        rows = statements[statements["dimension"] == dimension.id].sort_values("date")
+        hover = [escape(f"{dimension.stance(s).label(language)} — {speaker} ({date:%Y-%m-%d}, {source})")
+                 for s, speaker, date, source in zip(rows["stance"], rows["speaker"], rows["date"], rows["source"])]
+        figure.add_trace(go.Scatter(x=rows["date"], y=rows["score"], mode="lines+markers", line_shape="hv",
+                                    name=dimension.label(language), hovertext=hover, hoverinfo="text",
+                                    marker={"size": 9}))
+    figure.update_yaxes(range=[-2.5, 2.5], dtick=1, title=t("score", language), zeroline=True)
+    figure.update_xaxes(range=[config.period.start - dt.timedelta(days=20), config.period.end])
+    name = dataset.actors[actor_id].name(language)
+    return _layout(figure, t("profile_title", language, actor=name, date=f"{day:%Y-%m-%d}"),
+                   config.title(language), footnote(dataset, language), 460)

@@ -1,0 +1,27 @@
+"""About page: the codebook (scales, the as-of rule), methodology, how to add a position."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ..i18n import t
+from ..ui import Context
+
+_TEXT = Path(__file__).resolve().parent.parent / "about"
+
+
+def render(ctx: Context) -> None:
+    language, config = ctx.language, ctx.config
+    st.title(t("page_about", language))
+    st.subheader(t("scale", language))
+    for dimension in config.dimensions:
+        st.markdown(f"**{dimension.label(language)}** — {dimension.question(language)}")
+        st.dataframe(pd.DataFrame({
+            t("score", language): [f"{s.score:+d}" if s.score else "0" for s in dimension.stances],
+            "id": [s.id for s in dimension.stances],
+            t("stance", language): [s.label(language) for s in dimension.stances],
+        }), hide_index=True)
+    # Trusted project text (not data), so markdown is rendered as written.
+    st.markdown((_TEXT / f"about.{language}.md").read_text(encoding="utf-8"))

@@ -1,0 +1,43 @@
+"""Evidence page: every statement, searchable and filterable, downloadable as CSV."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ..i18n import t
+from ..ui import Context, statements_table
+
+
+def render(ctx: Context) -> None:
+    language, config = ctx.language, ctx.config
+    st.title(t("page_evidence", language))
+    statements = ctx.index.statements
+    text = st.text_input(t("search", language), key="q", bind="query-params")
+    left, middle, right = st.columns(3)
+    actors = left.multiselect(t("actors", language), list(ctx.dataset.actors), format_func=ctx.actor_name,
+                              key="actors", bind="query-params")
+    dimensions = middle.multiselect(t("dimensions", language), [d.id for d in config.dimensions],
+                                    format_func=ctx.dimension_label, key="dims", bind="query-params")
+    sources = right.multiselect(t("sources", language), list(ctx.dataset.sources), key="sources",
+                                bind="query-params")
+    earliest = min([config.period.start, *statements["date"].dt.date]) if len(statements) else config.period.start
+    start, end = st.slider(t("date_range", language), min_value=earliest, max_value=config.period.end,
+                           value=(earliest, config.period.end), format="YYYY-MM-DD")
+
+    rows = statements[(statements["date"].dt.date >= start) & (statements["date"].dt.date <= end)]
+    if actors:
+        rows = rows[rows["actor"].isin(actors)]
+    if dimensions:
+        rows = rows[rows["dimension"].isin(dimensions)]
+    if sources:
+        rows = rows[rows["source"].isin(sources)]
+    table = statements_table(ctx, rows.sort_values(["date", "actor"]))
+    if text:
+        haystack = table.astype(str).agg(" ".join, axis=1).str.casefold()
+        table = table[haystack.str.contains(text.casefold(), regex=False)]
+    st.caption(t("n_statements", language, n=len(table)))
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"url": st.column_config.LinkColumn("url")})
+    st.download_button(t("download_csv", language), table.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"stance-matrix-evidence_{dt.date.today():%Y-%m-%d}.csv", mime="text/csv")

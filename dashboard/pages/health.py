@@ -1,0 +1,52 @@
+"""Data health page: validation problems with file and line, coverage, source counts."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..i18n import t
+from ..ui import Context
+
+
+def render(ctx: Context) -> None:
+    language, config, dataset = ctx.language, ctx.config, ctx.dataset
+    st.title(t("page_health", language))
+
+    st.subheader(t("problems", language))
+    if dataset.problems:
+        st.error(t("broken_notice", language, n=len(dataset.problems)))
+        st.dataframe(pd.DataFrame([{"file": p.path, "line": p.line, "code": p.code, "message": p.message}
+                                   for p in dataset.problems]), hide_index=True, width="stretch")
+        st.code("\n".join(str(p) for p in dataset.problems), language=None)
+    else:
+        st.success(t("no_problems", language))
+
+    st.subheader(t("coverage", language))
+    end = config.period.end
+    matrix = ctx.index.matrix(end)
+    missing = matrix[matrix["stance"].isna()]
+    st.markdown(f"**{t('missing_cells', language)}** ({len(missing)})")
+    st.dataframe(pd.DataFrame({t("actor", language): missing["actor"].map(ctx.actor_name),
+                               t("dimension", language): missing["dimension"].map(ctx.dimension_label)}),
+                 hide_index=True, width="stretch")
+    months = st.number_input(t("stale_months", language), min_value=1, max_value=24, value=6, key="stale",
+                             bind="query-params")
+    cutoff = pd.Timestamp(end) - pd.DateOffset(months=int(months))
+    stale = matrix[matrix["date"] < cutoff]
+    st.markdown(f"**{t('stale_cells', language, n=int(months))}** ({len(stale)})")
+    st.dataframe(pd.DataFrame({t("actor", language): stale["actor"].map(ctx.actor_name),
+                               t("dimension", language): stale["dimension"].map(ctx.dimension_label),
+                               t("date", language): stale["date"].dt.strftime("%Y-%m-%d")}),
+                 hide_index=True, width="stretch")
+
+    statements = ctx.index.statements
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('per_source', language)}**")
+        counts = statements["source"].value_counts().rename_axis(t("source", language)).reset_index(name="n")
+        counts["outlet"] = counts[t("source", language)].map(lambda s: dataset.sources[s].outlet)
+        st.dataframe(counts, hide_index=True, width="stretch")
+    with right:
+        st.markdown(f"**{t('per_month', language)}**")
+        per_month = statements.groupby(statements["date"].dt.strftime("%Y-%m")).size().rename("n")
+        st.bar_chart(per_month)

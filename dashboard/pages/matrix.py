@@ -1,0 +1,92 @@
+"""Matrix page: actors × dimensions on an as-of date, with the evidence of a chosen cell."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import charts
+from ..i18n import t
+from ..ui import Context, day_picker, filter_actors, render_statement
+
+SORTS = ("name", "score", "change")
+
+
+def _jump_to(day: str) -> None:
+    st.session_state["date"] = day
+
+
+def _event_presets(ctx: Context) -> None:
+    st.caption(t("key_events", ctx.language))
+    events = ctx.config.events
+    for start in range(0, len(events), 4):
+        columns = st.columns(4)
+        for column, event in zip(columns, events[start:start + 4]):
+            day = f"{event.date:%Y-%m-%d}"
+            column.button(f"{event.date:%Y-%m-%d} · {event.label(ctx.language)}", key=f"event-{day}",
+                          on_click=_jump_to, args=(day,), width="stretch")
+
+
+def _actor_order(ctx: Context, actors: list[str], matrix: pd.DataFrame, sort: str, since, day) -> list[str]:
+    if sort == "score":
+        mean = matrix.groupby("actor")["score"].mean()
+        return sorted(actors, key=lambda a: (-(mean.get(a) if pd.notna(mean.get(a)) else -9), ctx.actor_name(a)))
+    if sort == "change":
+        moved = ctx.index.shifts(since, day, changed_only=False)
+        change = moved.assign(size=moved["delta"].abs()).groupby("actor")["size"].sum()
+        return sorted(actors, key=lambda a: (-change.get(a, 0), ctx.actor_name(a)))
+    return sorted(actors, key=ctx.actor_name)
+
+
+def _selected_cell(ctx: Context, event, actors: list[str]) -> str | None:
+    """The clicked cell as 'ACTOR.dimension'; a new click wins over the picker below."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    clicked = None
+    if points and points[0].get("customdata"):
+        actor_id, dimension_id = points[0]["customdata"][:2]
+        clicked = f"{actor_id}.{dimension_id}"
+    if clicked and clicked != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = clicked
+        st.session_state["cell"] = clicked
+    return st.session_state.get("cell")
+
+
+def render(ctx: Context) -> None:
+    language, config = ctx.language, ctx.config
+    st.title(config.title(language))
+    day = day_picker(ctx, "as_of", "date", ctx.days()[-1])
+    _event_presets(ctx)
+
+    left, right = st.columns([2, 1])
+    group_labels = {g.id: g.label(language) for g in config.groups}
+    groups = left.multiselect(t("groups", language), list(group_labels), format_func=group_labels.get,
+                              key="groups", bind="query-params", placeholder=t("all_groups", language))
+    sort = right.segmented_control(t("sort_by", language), SORTS, default="name", key="sort", bind="query-params",
+                                   format_func=lambda s: t(f"sort_{s}", language)) or "name"
+    since = day_picker(ctx, "change_since", "since", ctx.days()[0]) if sort == "change" else None
+
+    actors = filter_actors(ctx, groups)
+    matrix = ctx.index.matrix(day)
+    order = _actor_order(ctx, actors, matrix[matrix["actor"].isin(actors)], sort, since, day)
+    figure = charts.matrix_figure(ctx.dataset, matrix, order, day, language)
+    event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="matrix_chart",
+                            config=charts.png_config("matrix", day), width="stretch")
+
+    cells = [f"{a}.{d.id}" for a in order for d in config.dimensions]
+    selected = _selected_cell(ctx, event, order)
+    if selected not in cells:
+        st.session_state.pop("cell", None)
+    cell = st.selectbox(t("pick_cell", language), cells,
+                        index=None, key="cell", bind="query-params",
+                        format_func=lambda c: f"{ctx.actor_name(c.split('.')[0])} — {ctx.dimension_label(c.split('.')[1])}",
+                        placeholder=t("click_hint", language))
+    if cell:
+        actor_id, dimension_id = cell.split(".", 1)
+        st.subheader(t("evidence_for", language, actor=ctx.actor_name(actor_id),
+                       dimension=ctx.dimension_label(dimension_id)))
+        statements = ctx.index.in_force(actor_id, dimension_id, day)
+        if statements.empty:
+            st.info(t("no_statement_yet", language))
+        elif statements["stance"].nunique() > 1:
+            st.warning(t("contested_note", language))
+        for _, row in statements.iterrows():
+            render_statement(ctx, row)

@@ -1,0 +1,51 @@
+"""Shifts page: who moved between two dates, on what statement, and a monthly timeline."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import charts
+from ..i18n import t
+from ..query import month_ends
+from ..ui import Context, day_picker
+
+
+def render(ctx: Context) -> None:
+    language, config = ctx.language, ctx.config
+    st.title(t("page_shifts", language))
+    days = ctx.days()
+    left, right = st.columns(2)
+    with left:
+        start = day_picker(ctx, "from_date", "from", days[0])
+    with right:
+        end = day_picker(ctx, "to_date", "to", days[-1])
+    if end < start:
+        start, end = end, start
+
+    shifts = ctx.index.shifts(start, end)
+    st.subheader(t("who_moved", language))
+    if shifts.empty:
+        st.info(t("nobody_moved", language))
+    else:
+        table = shifts.assign(**{
+            t("actor", language): shifts["actor"].map(ctx.actor_name),
+            t("dimension", language): shifts["dimension"].map(ctx.dimension_label),
+            t("from_stance", language): [ctx.stance_label(d, s) for d, s in zip(shifts["dimension"], shifts["from_stance"])],
+            t("to_stance", language): [ctx.stance_label(d, s) for d, s in zip(shifts["dimension"], shifts["stances"])],
+            t("delta", language): shifts["delta"].astype("Int64"),
+            t("moved_by", language): [f"{d:%Y-%m-%d} · {speaker} · {source}" for d, speaker, source
+                                      in zip(shifts["date"], shifts["speaker"], shifts["sources"])],
+        })
+        columns = [t(k, language) for k in ("actor", "dimension", "from_stance", "to_stance", "delta", "moved_by")]
+        st.dataframe(table[columns], hide_index=True, width="stretch")
+        figure = charts.shifts_figure(ctx.dataset, shifts, start, end, language)
+        st.plotly_chart(figure, config=charts.png_config("shifts", f"{start}_{end}"), width="stretch")
+
+    st.subheader(t("timeline", language))
+    dimension_labels = {d.id: d.label(language) for d in config.dimensions}
+    dimension = st.segmented_control(t("dimension", language), list(dimension_labels), default=config.dimensions[0].id,
+                                     format_func=dimension_labels.get, key="dim", bind="query-params") \
+        or config.dimensions[0].id
+    timeline = ctx.index.timeline(dimension, month_ends(config.period.start, config.period.end))
+    figure = charts.timeline_figure(ctx.dataset, timeline, dimension, language)
+    st.plotly_chart(figure, config=charts.png_config(f"timeline-{dimension}", config.period.end),
+                    width="stretch")

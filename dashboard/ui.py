@@ -1,0 +1,139 @@
+"""Streamlit helpers shared by the pages: cached loading, the view state in the URL, and
+rendering of statements. Pages stay thin by calling these."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from .i18n import t
+from .load import Dataset, data_stamp, load_dataset
+from .query import PositionIndex
+
+LANGUAGE_NAMES = {"en": "EN", "ja": "日本語"}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: the data, its index, and the chosen language."""
+
+    dataset: Dataset
+    index: PositionIndex
+    language: str
+
+    @property
+    def config(self):
+        return self.dataset.config
+
+    def actor_name(self, actor_id: str) -> str:
+        return self.dataset.actors[actor_id].name(self.language)
+
+    def dimension_label(self, dimension_id: str) -> str:
+        return self.config.dimension(dimension_id).label(self.language)
+
+    def stance_label(self, dimension_id: str, stance_id) -> str:
+        if not isinstance(stance_id, str):
+            return t("no_position", self.language)
+        return " | ".join(self.config.dimension(dimension_id).stance(s).label(self.language)
+                          for s in stance_id.split("|"))
+
+    def days(self) -> list[str]:
+        """Every day of the period as ISO text: the options of the date sliders (and URL values)."""
+        period = self.config.period
+        return [d.strftime("%Y-%m-%d") for d in pd.date_range(period.start, period.end, freq="D")]
+
+
+def config_path() -> Path:
+    """`streamlit run dashboard/app.py -- --config PATH`, else $DASHBOARD_CONFIG, else ./config.yaml."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--config")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return Path(args.config or os.environ.get("DASHBOARD_CONFIG") or "config.yaml").resolve()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading data…")
+def _load(path: str, stamp: tuple) -> tuple[Dataset, PositionIndex | None]:
+    # `stamp` (each file's size and mtime) is part of the cache key: a saved edit reloads.
+    dataset = load_dataset(path)
+    return dataset, (PositionIndex(dataset) if dataset.config is not None else None)
+
+
+def load(path: Path) -> tuple[Dataset, PositionIndex | None]:
+    return _load(str(path), data_stamp(path))
+
+
+def plain(text: str) -> str:
+    """Data text for st.markdown: markdown syntax is escaped so it shows literally."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def day_picker(ctx: Context, label_key: str, key: str, default: str) -> dt.date:
+    """A date slider over the period, bound to the URL parameter `key` (ISO text)."""
+    days = ctx.days()
+    if st.session_state.get(key) not in days:
+        st.session_state.pop(key, None)
+    value = st.select_slider(t(label_key, ctx.language), options=days, value=default, key=key,
+                             bind="query-params")
+    return dt.date.fromisoformat(value)
+
+
+def is_web_link(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("https://", "http://"))
+
+
+def render_statement(ctx: Context, row: pd.Series) -> None:
+    """One statement with its evidence: stance, speaker, summary, quote, conditions, source."""
+    language = ctx.language
+    source = ctx.dataset.sources[row["source"]]
+    with st.container(border=True):
+        st.markdown(f"**{plain(ctx.stance_label(row['dimension'], row['stance']))}** · "
+                    f"{row['date']:%Y-%m-%d} · {plain(row['speaker'])}")
+        st.markdown(plain(row["summary_ja"] if language == "ja" else row["summary_en"]))
+        st.caption(plain(row["summary_en"] if language == "ja" else row["summary_ja"]))
+        if row["quote"]:
+            st.markdown(f"> {plain(row['quote'])}")
+        if row["conditions"]:
+            st.markdown(f"*{t('conditions', language)}:* {plain(row['conditions'])}")
+        st.caption(f"{t('confidence', language)}: {row['confidence']} · {t('source', language)}: "
+                   f"{plain(source.outlet)} — {plain(source.title)} ({source.published:%Y-%m-%d})"
+                   + (f" · {plain(source.note)}" if source.note else ""))
+        if is_web_link(source.url):
+            st.link_button(t("open_source", language), source.url)
+        elif source.seed:
+            with st.expander(f"{t('seed_file', language)}: {source.seed}"):
+                st.text((ctx.dataset.root / source.seed).read_text(encoding="utf-8", errors="replace"))
+
+
+def filter_actors(ctx: Context, groups: list[str]) -> list[str]:
+    """Actor ids in file order, kept when they belong to any of `groups` (all when empty)."""
+    actors = ctx.dataset.actors.values()
+    return [a.id for a in actors if not groups or set(a.groups) & set(groups)]
+
+
+def statements_table(ctx: Context, statements: pd.DataFrame) -> pd.DataFrame:
+    """Statements as a readable, downloadable table in the chosen language."""
+    language = ctx.language
+    sources = ctx.dataset.sources
+    return pd.DataFrame({
+        t("date", language): statements["date"].dt.strftime("%Y-%m-%d"),
+        t("actor", language): statements["actor"].map(ctx.actor_name),
+        t("dimension", language): statements["dimension"].map(ctx.dimension_label),
+        t("stance", language): [ctx.stance_label(d, s) for d, s in zip(statements["dimension"], statements["stance"])],
+        t("score", language): statements["score"],
+        t("speaker", language): statements["speaker"],
+        t("summary", language): statements["summary_ja" if language == "ja" else "summary_en"],
+        t("quote", language): statements["quote"],
+        t("conditions", language): statements["conditions"],
+        t("confidence", language): statements["confidence"],
+        t("source", language): statements["source"],
+        "url": [sources[s].url if is_web_link(sources[s].url) else None for s in statements["source"]],
+        "seed": [sources[s].seed for s in statements["source"]],
+    })
