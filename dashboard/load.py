@@ -39,19 +39,25 @@ def _field_name(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if isinstance(part, str)) or "record"
 
 
+def _short(value: object, limit: int = 60) -> str:
+    """repr() cut to a readable length: a problem is one line, whatever was pasted into the file."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 2] + "…" + text[-1]
+
+
 def _kind_of(value: object) -> str:
     """What a YAML value is, in an editor's words."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
-        return f"a list {value!r}"
+        return f"a list {_short(value)}"
     if isinstance(value, bool):
         return f"yes/no {value!r}"
     if isinstance(value, (int, float)):
-        return f"a number {value!r}"
+        return f"a number {_short(value)}"
     if isinstance(value, (dt.date, dt.datetime)):
         return f"a date {value.isoformat()}"
-    return f"text {value!r}"
+    return f"text {_short(value)}"
 
 
 def _describe(error: dict) -> str:
@@ -59,22 +65,22 @@ def _describe(error: dict) -> str:
     loc, kind, value = error["loc"], error["type"], error.get("input")
     name = _field_name(loc)
     if kind == "extra_forbidden":
-        return f"unknown key '{loc[-1]}'{_did_you_mean(str(loc[-1]), _KNOWN_KEYS)}"
+        return f"unknown key {_short(str(loc[-1]))}{_did_you_mean(str(loc[-1]), _KNOWN_KEYS)}"
     if kind == "missing":
         return f"missing required field '{name}'"
     if kind.startswith(("date_", "datetime_")):
         shown = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
-        return f"{name}: {str(shown)!r} is not a real date; write YYYY-MM-DD"
+        return f"{name}: {_short(str(shown))} is not a real date; write YYYY-MM-DD"
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in PATTERN_HINTS:
-        return f"{name}: {value!r} must be {PATTERN_HINTS[error['ctx']['pattern']]}"
+        return f"{name}: {_short(value)} must be {PATTERN_HINTS[error['ctx']['pattern']]}"
     if kind.startswith("int_"):
-        return f"{name}: {value!r} is not a whole number"
+        return f"{name}: {_short(value)} is not a whole number"
     if kind in ("string_type", "dict_type", "list_type", "model_type", "model_attributes_type"):
         expected = {"string_type": "text", "dict_type": "a mapping", "list_type": "a list"}.get(kind, "a mapping")
         return f"{name}: expected {expected}, got {_kind_of(value)}"
     message = error["msg"]
     message = message.removeprefix("Value error, ")
-    message = f"{message[0].lower()}{message[1:]}" + (f" (got {value!r})" if kind == "literal_error" else "")
+    message = f"{message[0].lower()}{message[1:]}" + (f" (got {_short(value)})" if kind == "literal_error" else "")
     return message if name == "record" else f"{name}: {message}"  # a rule on the whole record
 
 
@@ -196,17 +202,17 @@ def _check_position(position: Position, item: Mapping, shown: str, dataset: Data
     dimension = config.dimension(position.dimension)
     stance = None
     if dimension is None:
-        report("unknown-dimension", "dimension", f"unknown dimension '{position.dimension}'"
+        report("unknown-dimension", "dimension", f"unknown dimension {_short(position.dimension)}"
                f"{_did_you_mean(position.dimension, [d.id for d in config.dimensions])}")
     else:
         stance = dimension.stance(position.stance)
         if stance is None:
             allowed = ", ".join(s.id for s in dimension.stances)
-            report("unknown-stance", "stance", f"unknown stance '{position.stance}' for {dimension.id}"
+            report("unknown-stance", "stance", f"unknown stance {_short(position.stance)} for {dimension.id}"
                    f"{_did_you_mean(position.stance, [s.id for s in dimension.stances])} (allowed: {allowed})")
     source = dataset.sources.get(position.source)
     if source is None:
-        report("unknown-source", "source", f"unknown source '{position.source}'"
+        report("unknown-source", "source", f"unknown source {_short(position.source)}"
                f"{_did_you_mean(position.source, dataset.sources)}")
     if position.date > config.period.end:
         report("date-after-period", "date", f"date {position.date} is after the period end {config.period.end}")
@@ -244,7 +250,7 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
     actor_line = line_at(data, ("actor",))
     if actor not in dataset.actors:
         dataset.problems.append(Problem("unknown-actor", shown, actor_line,
-                                        f"unknown actor '{actor}', not in actors.yaml{_did_you_mean(actor, dataset.actors)}"))
+                                        f"unknown actor {_short(actor)}, not in actors.yaml{_did_you_mean(actor, dataset.actors)}"))
         return
     if path.stem != actor.lower():
         expected = path.with_name(f"{actor.lower()}.yaml")

@@ -84,8 +84,11 @@ def _scalar(node: yaml.ScalarNode, path: str, problems: list[Problem]):
             return float(value.replace("_", ""))
         except ValueError:
             return value
-    problems.append(Problem("unsupported-tag", path, node.start_mark.line + 1,
-                            f"unsupported YAML tag {tag!r}; write plain text"))
+    if tag == "tag:yaml.org,2002:merge":
+        message = "merge keys (<<) are not supported; write the fields out"
+    else:
+        message = f"unsupported YAML tag {tag!r}; write plain text"
+    problems.append(Problem("unsupported-tag", path, node.start_mark.line + 1, message))
     return value
 
 
@@ -120,7 +123,7 @@ def _convert(root: yaml.Node, path: str, problems: list[Problem]):
                 mapping.defective = True
                 problems.append(Problem(
                     "duplicate-key", path, line,
-                    f"duplicate key '{key}' (first at line {mapping.key_lines[key]}); remove one of them"))
+                    f"duplicate key '{key[:60]}' (first at line {mapping.key_lines[key]}); remove one of them"))
                 continue
             mapping[key] = convert(value_node)
             mapping.key_lines[key] = line
@@ -130,6 +133,10 @@ def _convert(root: yaml.Node, path: str, problems: list[Problem]):
 
 
 def _syntax_problem(error: yaml.YAMLError, text: str, shown_as: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):  # a control character; it has a position, not a mark
+        line = text.count("\n", 0, error.position) + 1
+        return Problem("yaml-syntax", shown_as, line, f"control character U+{error.character:04X} is not allowed "
+                       "in YAML; delete it")
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None) or ""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -157,10 +164,12 @@ def read_yaml(path: Path, shown_as: str) -> tuple[object | None, list[Problem]]:
     problems: list[Problem] = []
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)  # bounded: a link to /dev/zero reports size 0
+        if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+            size = max(size, len(raw))
             return None, [Problem("file-too-large", shown_as, 1,
                                   f"file is {size / 2**20:.1f} MB, over the {MAX_FILE_BYTES / 2**20:.0f} MB limit; split it")]
-        raw = path.read_bytes()
     except OSError as error:
         return None, [Problem("unreadable", shown_as, 1, f"cannot read file: {error.strerror}")]
     try:
