@@ -469,6 +469,42 @@ def test_latin1_file_reported_not_loaded_as_mojibake(make_dataset):
         "data/positions/gbr.yaml:6: bytes that are not UTF-8 (byte 0xf8); save the file as UTF-8"]
 
 
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b"])
+def test_control_character_reported_on_its_line_in_one_line(make_dataset, character):
+    text = positions_file("GBR", statement(speaker=f"Keir{character} Starmer"))
+    dataset = load(make_dataset, {GBR_FILE: text.encode("utf-8")})
+    assert messages(dataset) == [
+        f"data/positions/gbr.yaml:6: control character U+{ord(character):04X} is not allowed in YAML; delete it"]
+    assert_poland_still_loads(dataset)
+
+
+def test_merge_key_reported_in_words(make_dataset):
+    text = "actor: GBR\npositions:\n  - <<: {dimension: troops}\n    date: 2025-02-17\n"
+    dataset = load(make_dataset, {GBR_FILE: text})
+    assert messages(dataset)[0] == "data/positions/gbr.yaml:3: merge keys (<<) are not supported; write the fields out"
+    assert gbr_statements(dataset) == []
+    assert_poland_still_loads(dataset)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_link_to_an_endless_file_is_refused_in_bounded_time(make_dataset):
+    config = make_dataset({"data/positions/pol.yaml": POL_FILE})
+    (config.parent / GBR_FILE).symlink_to("/dev/zero")
+    started = time.perf_counter()
+    dataset = load_dataset(config, today=TODAY)
+    assert time.perf_counter() - started < 5
+    assert messages(dataset) == ["data/positions/gbr.yaml:1: file is 2.0 MB, over the 2 MB limit; split it"]
+    assert_poland_still_loads(dataset)
+
+
+def test_huge_pasted_value_is_cut_short_in_the_message(make_dataset):
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement() + "    confidence: " + "x" * 5000 + "\n")})
+    (message,) = messages(dataset)
+    assert message.startswith("data/positions/gbr.yaml:9: confidence: input should be 'high', 'medium' or 'low' (got 'xxx")
+    assert message.endswith("…')") and len(message) < 200
+    assert_poland_still_loads(dataset)
+
+
 def test_utf8_bom_and_crlf_line_endings_are_accepted(make_dataset):
     text = positions_file("GBR", statement(), statement(dimension="nato", stance="supports"))
     data = ("\ufeff" + text).replace("\n", "\r\n").encode("utf-8")
