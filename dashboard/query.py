@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from .load import Dataset
@@ -17,66 +18,132 @@ from .model import CONFIDENCE_RANK
 
 CELL_KEYS = ["actor", "dimension"]
 MATRIX_COLUMNS = ["actor", "dimension", "stance", "score", "date", "source", "contested"]
+STATEMENT_COLUMNS = ["actor", "dimension", "date", "stance", "score", "source", "speaker", "summary_en",
+                     "summary_ja", "quote", "conditions", "confidence", "path", "line", "order"]
 SHIFT_COLUMNS = ["actor", "dimension", "from_stance", "from_score", "to_stance", "to_score", "delta"]
+_CELL_STRIDE = 1 << 32  # day numbers (offset to be positive) fit below this in a cell key
+_DAY_OFFSET = 1 << 30
 
 
 def _day(value) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
+def _day_number(value) -> int:
+    """Days since 1970-01-01: as-of comparisons on plain integers."""
+    return int(_day(value).to_datetime64().astype("datetime64[D]").astype("int64"))
+
+
 class PositionIndex:
-    """Statements of a dataset, indexed once so that any as-of query is a few vector ops."""
+    """Statements of a dataset, indexed once so that any as-of query is a few vector ops.
+
+    Cells are also kept as one sorted integer key a cell, (actor × dimension) * 2**32 + day,
+    so the cell in force on a day is one binary search (`np.searchsorted`) for every
+    actor × dimension at once: a query costs well under a millisecond on 10,000 statements.
+    """
 
     def __init__(self, dataset: Dataset):
         config = dataset.config
         self.actor_ids = list(dataset.actors)
         self.dimension_ids = [d.id for d in config.dimensions] if config else []
-        rows = [{
-            "actor": s.actor,
-            "dimension": s.position.dimension,
-            "date": s.position.date,
-            "stance": s.position.stance,
-            "score": s.score,
-            "source": s.position.source,
-            "speaker": s.position.speaker,
-            "summary_en": s.position.summary.en,
-            "summary_ja": s.position.summary.ja,
-            "quote": s.position.quote or "",
-            "conditions": s.position.conditions or "",
-            "confidence": s.position.confidence,
-            "path": s.path,
-            "line": s.line,
-            "order": s.order,
-        } for s in dataset.statements]
-        frame = pd.DataFrame(rows, columns=[
-            "actor", "dimension", "date", "stance", "score", "source", "speaker", "summary_en",
-            "summary_ja", "quote", "conditions", "confidence", "path", "line", "order"])
-        frame["date"] = pd.to_datetime(frame["date"])
+        records = [(s.actor, p.dimension, p.date, p.stance, s.score, p.source, p.speaker, p.summary.en,
+                    p.summary.ja, p.quote or "", p.conditions or "", p.confidence, s.path, s.line, s.order)
+                   for s in dataset.statements for p in (s.position,)]
+        columns = dict(zip(STATEMENT_COLUMNS, map(list, zip(*records)))) if records else \
+            {name: [] for name in STATEMENT_COLUMNS}
+        frame = pd.DataFrame(columns, columns=STATEMENT_COLUMNS)
+        # Explicit dtypes, so that a dataset without statements still gives well-typed frames.
+        frame = frame.astype({name: "int64" if name in ("score", "line", "order") else "str"
+                              for name in STATEMENT_COLUMNS if name != "date"})
+        frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
         frame["confidence_rank"] = frame["confidence"].map(CONFIDENCE_RANK).astype("int64")
         # Within a day the scoring statement comes first: highest confidence, then file order.
         self.statements = frame.sort_values(
             ["actor", "dimension", "date", "confidence_rank", "order"], kind="stable").reset_index(drop=True)
         self.cells = self._cells(self.statements)
+        self._build_search()
 
     @staticmethod
     def _cells(statements: pd.DataFrame) -> pd.DataFrame:
         """One row per actor × dimension × statement date: the cell that date would show."""
+        # One pass over the sorted statements; a groupby with string joins costs ~100x more.
         keys = CELL_KEYS + ["date"]
-        grouped = statements.groupby(keys, sort=False)
-        cells = grouped.head(1)[keys + ["stance", "score", "source", "speaker"]].reset_index(drop=True)
-        distinct = statements.drop_duplicates(keys + ["stance"])
-        joined = distinct.groupby(keys, sort=False).agg(stances=("stance", "|".join), n_stances=("stance", "size"))
-        sources = statements.drop_duplicates(keys + ["source"]).groupby(keys, sort=False)["source"].agg("|".join)
-        cells = cells.join(joined, on=keys).join(sources.rename("sources"), on=keys)
-        cells["contested"] = cells["n_stances"] > 1
-        return cells.drop(columns="n_stances")
+        first: list[int] = []
+        stances: list[str] = []
+        sources: list[str] = []
+        contested: list[bool] = []
+        previous = None
+        rows = zip(statements["actor"].tolist(), statements["dimension"].tolist(),
+                   statements["date"].tolist(), statements["stance"].tolist(), statements["source"].tolist())
+        for i, (actor, dimension, date, stance, source) in enumerate(rows):
+            key = (actor, dimension, date)
+            if key != previous:
+                previous = key
+                first.append(i)
+                cell_stances, cell_sources = [stance], [source]
+                stances.append(stance)
+                sources.append(source)
+                contested.append(False)
+                continue
+            if stance not in cell_stances:
+                cell_stances.append(stance)
+                stances[-1] = "|".join(cell_stances)
+                contested[-1] = True
+            if source not in cell_sources:
+                cell_sources.append(source)
+                sources[-1] = "|".join(cell_sources)
+        cells = statements.take(first)[keys + ["stance", "score", "source", "speaker"]].reset_index(drop=True)
+        cells["stances"] = pd.Series(stances, dtype=statements["stance"].dtype)
+        cells["sources"] = pd.Series(sources, dtype=statements["source"].dtype)
+        cells["contested"] = pd.Series(contested, dtype=bool)
+        return cells
+
+    def _build_search(self) -> None:
+        actor_index = {a: i for i, a in enumerate(self.actor_ids)}
+        dimension_index = {d: i for i, d in enumerate(self.dimension_ids)}
+        n_dimensions = max(1, len(self.dimension_ids))
+        codes = np.array([actor_index.get(a, -1) * n_dimensions + dimension_index.get(d, -1)
+                          if a in actor_index and d in dimension_index else -1
+                          for a, d in zip(self.cells["actor"].tolist(), self.cells["dimension"].tolist())],
+                         dtype=np.int64)
+        days = self.cells["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        keys = codes * _CELL_STRIDE + (days + _DAY_OFFSET)
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._rows = order
+        # Cells with a missing-value row appended, so "no known position" is one more take().
+        blank = {"date": pd.NaT, "stance": np.nan, "score": np.nan, "source": np.nan, "speaker": np.nan,
+                 "stances": np.nan, "sources": np.nan, "contested": False}
+        values = self.cells.drop(columns=CELL_KEYS)
+        self._values = pd.concat([values, pd.DataFrame([blank]).astype(
+            {name: (values[name].dtype if name != "score" else "float64") for name in blank})],
+            ignore_index=True)
+        self._blank = len(self.cells)
+        grid = pd.MultiIndex.from_product([self.actor_ids, self.dimension_ids], names=CELL_KEYS).to_frame(index=False)
+        self._grid = grid
+        self._grid_codes = np.arange(len(grid), dtype=np.int64)
+        # Statements are sorted by actor and dimension: each cell's statements are one slice.
+        self._spans: dict[tuple[str, str], tuple[int, int]] = {}
+        for i, key in enumerate(zip(self.statements["actor"].tolist(), self.statements["dimension"].tolist())):
+            start, _ = self._spans.get(key, (i, i))
+            self._spans[key] = (start, i + 1)
+
+    def _rows_in_force(self, codes: np.ndarray, day_numbers: np.ndarray) -> np.ndarray:
+        """Row in `cells` in force for each (code, day) pair, or self._blank where none."""
+        targets = codes * _CELL_STRIDE + (day_numbers + _DAY_OFFSET)
+        at = np.searchsorted(self._keys, targets, side="right") - 1
+        safe = np.maximum(at, 0)
+        hit = (at >= 0) & (self._keys[safe] // _CELL_STRIDE == codes) if len(self._keys) else np.zeros(len(codes), bool)
+        return np.where(hit, self._rows[safe] if len(self._rows) else 0, self._blank)
 
     def matrix(self, day) -> pd.DataFrame:
         """Every actor × dimension on `day`; stance/score are None/NaN where no position is known."""
-        in_force = self.cells[self.cells["date"] <= _day(day)].groupby(CELL_KEYS, sort=False).tail(1)
-        grid = pd.MultiIndex.from_product([self.actor_ids, self.dimension_ids], names=CELL_KEYS).to_frame(index=False)
-        matrix = grid.merge(in_force, on=CELL_KEYS, how="left")
-        matrix["contested"] = matrix["contested"].fillna(False).astype(bool)
+        rows = self._rows_in_force(self._grid_codes, np.full(len(self._grid_codes), _day_number(day)))
+        values = self._values.take(rows)
+        values.index = self._grid.index
+        matrix = pd.concat([self._grid, values], axis=1)
+        if len(rows) and (rows != self._blank).all():
+            matrix["score"] = matrix["score"].astype("int64")  # as a left merge would keep it
         return matrix
 
     def shifts(self, from_day, to_day, changed_only: bool = True) -> pd.DataFrame:
@@ -93,18 +160,24 @@ class PositionIndex:
 
     def timeline(self, dimension: str, days: list) -> pd.DataFrame:
         """Score of each actor on `dimension` at each of `days` (rows: actors, columns: days)."""
-        cells = self.cells.loc[self.cells["dimension"] == dimension, ["actor", "date", "score"]]
-        points = pd.MultiIndex.from_product(
-            [sorted({_day(d) for d in days}), self.actor_ids], names=["day", "actor"]).to_frame(index=False)
-        joined = pd.merge_asof(points, cells.sort_values("date", kind="stable"),
-                               left_on="day", right_on="date", by="actor")
-        table = joined.pivot(index="actor", columns="day", values="score")
-        return table.reindex(self.actor_ids)
+        columns = sorted({_day(d) for d in days})
+        n_actors = len(self.actor_ids)
+        scores = np.full((n_actors, len(columns)), np.nan)
+        if dimension in self.dimension_ids and n_actors and columns:
+            codes = np.arange(n_actors, dtype=np.int64) * len(self.dimension_ids) + self.dimension_ids.index(dimension)
+            day_numbers = np.array([_day_number(c) for c in columns], dtype=np.int64)
+            rows = self._rows_in_force(np.repeat(codes, len(columns)), np.tile(day_numbers, n_actors))
+            scores = self._values["score"].to_numpy(dtype="float64")[rows].reshape(n_actors, len(columns))
+            if (rows != self._blank).all():
+                scores = scores.astype("int64")  # as a pivot without gaps would keep it
+        return pd.DataFrame(scores, index=pd.Index(self.actor_ids, name="actor", dtype=self.cells["actor"].dtype),
+                            columns=pd.DatetimeIndex(columns, name="day", dtype="datetime64[s]"))
 
     def in_force(self, actor: str, dimension: str, day) -> pd.DataFrame:
         """The statements behind one cell on `day` (several when contested), scoring one first."""
-        rows = self.statements[(self.statements["actor"] == actor) & (self.statements["dimension"] == dimension)
-                               & (self.statements["date"] <= _day(day))]
+        start, stop = self._spans.get((actor, dimension), (0, 0))
+        rows = self.statements.iloc[start:stop]
+        rows = rows[rows["date"] <= _day(day)]
         if rows.empty:
             return rows
         return rows[rows["date"] == rows["date"].max()]
