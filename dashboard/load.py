@@ -28,6 +28,14 @@ class Dataset:
     sources: dict[str, Source] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Ids of actors and sources whose own record has a problem: references to them are not
+    # "unknown", they point at that problem.
+    rejected_ids: set[str] = field(default_factory=set)
+
+
+def _rejected(item: object, dataset: Dataset) -> None:
+    if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+        dataset.rejected_ids.add(item["id"])
 
 
 def _did_you_mean(word: str, candidates) -> str:
@@ -142,6 +150,7 @@ def _load_actors(root: Path, data_dir: Path, dataset: Dataset) -> None:
     for item, line in _records(data, shown, "actors", dataset.problems):
         actor = _validate(Actor, item, shown, dataset.problems)
         if actor is None:
+            _rejected(item, dataset)
             continue
         if actor.id in dataset.actors:
             dataset.problems.append(Problem("duplicate-id", shown, line, f"duplicate actor id '{actor.id}'"))
@@ -162,6 +171,7 @@ def _load_sources(root: Path, data_dir: Path, dataset: Dataset) -> None:
     for item, line in _records(data, shown, "sources", dataset.problems):
         source = _validate(Source, item, shown, dataset.problems)
         if source is None:
+            _rejected(item, dataset)
             continue
         if source.id in dataset.sources:
             dataset.problems.append(Problem("duplicate-id", shown, line, f"duplicate source id '{source.id}'"))
@@ -169,6 +179,7 @@ def _load_sources(root: Path, data_dir: Path, dataset: Dataset) -> None:
         if source.seed is not None and not (root / source.seed).is_file():
             dataset.problems.append(Problem("unknown-seed", shown, line_at(item, ("seed",)),
                                             f"seed file '{source.seed}' does not exist"))
+            dataset.rejected_ids.add(source.id)
             continue
         dataset.sources[source.id] = source
 
@@ -211,7 +222,10 @@ def _check_position(position: Position, item: Mapping, shown: str, dataset: Data
             report("unknown-stance", "stance", f"unknown stance {_short(position.stance)} for {dimension.id}"
                    f"{_did_you_mean(position.stance, [s.id for s in dimension.stances])} (allowed: {allowed})")
     source = dataset.sources.get(position.source)
-    if source is None:
+    if source is None and position.source in dataset.rejected_ids:
+        report("rejected-source", "source", f"source '{position.source}' is left out until its problem "
+               "in sources.yaml is fixed")
+    elif source is None:
         report("unknown-source", "source", f"unknown source {_short(position.source)}"
                f"{_did_you_mean(position.source, dataset.sources)}")
     if position.date > config.period.end:
@@ -248,6 +262,10 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
         return
     actor = header.actor
     actor_line = line_at(data, ("actor",))
+    if actor not in dataset.actors and actor in dataset.rejected_ids:
+        dataset.problems.append(Problem("rejected-actor", shown, actor_line,
+                                        f"actor '{actor}' is left out until its problem in actors.yaml is fixed"))
+        return
     if actor not in dataset.actors:
         dataset.problems.append(Problem("unknown-actor", shown, actor_line,
                                         f"unknown actor {_short(actor)}, not in actors.yaml{_did_you_mean(actor, dataset.actors)}"))

@@ -396,6 +396,28 @@ def test_missing_seed_file_reported(make_dataset):
     assert_poland_still_loads(dataset)
 
 
+def test_position_citing_a_rejected_source_points_at_its_problem(make_dataset):
+    item = statement(source="web-1", date="2025-06-01")
+    dataset = load(make_dataset, {"data/sources.yaml": source_with("url: javascript:alert(1)"),
+                                  GBR_FILE: positions_file("GBR", item)})
+    assert messages(dataset) == [
+        "data/sources.yaml:12: url: url must start with http:// or https://",
+        "data/positions/gbr.yaml:8: source 'web-1' is left out until its problem in sources.yaml is fixed",
+    ]
+    assert_poland_still_loads(dataset)
+
+
+def test_positions_of_a_rejected_actor_point_at_its_problem(make_dataset):
+    actors = "- id: GBR\n  name: {en: United Kingdom}\n  kind: state\n" \
+             "- id: POL\n  name: {en: Poland, ja: ポーランド}\n  kind: state\n"
+    dataset = load(make_dataset, {"data/actors.yaml": actors, GBR_FILE: positions_file("GBR", statement())})
+    assert messages(dataset) == [
+        "data/actors.yaml:2: missing required field 'name.ja'",
+        "data/positions/gbr.yaml:1: actor 'GBR' is left out until its problem in actors.yaml is fixed",
+    ]
+    assert_poland_still_loads(dataset)
+
+
 # --- quotes from seeds -------------------------------------------------------------------------
 
 SEED_QUOTE = "スターマー英首相は17日付の英紙テレグラフに寄稿し、必要であれば平和的解決策の一部として平和維持活動のため英国軍をウクライナに派遣すると表明した。"
