@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.load import load_dataset
+from dashboard.load import data_stamp, load_dataset
 from dashboard.yamlread import MAX_FILE_BYTES
 
 from conftest import SHIPPED_CONFIG
@@ -149,7 +149,10 @@ def test_duplicate_top_level_key_leaves_the_file_out(make_dataset):
 def test_unknown_key_suggests_the_known_one(make_dataset):
     item = statement(stance=None) + "    stnce: willing\n"
     dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", item)})
-    assert "data/positions/gbr.yaml:8: unknown key 'stnce'; did you mean 'stance'?" in messages(dataset)
+    assert messages(dataset) == [
+        "data/positions/gbr.yaml:3: missing required field 'stance'",
+        "data/positions/gbr.yaml:8: unknown key 'stnce'; did you mean 'stance'?",
+    ]
     assert gbr_statements(dataset) == []
     assert_poland_still_loads(dataset)
 
@@ -603,3 +606,17 @@ def test_missing_actors_file_reported_and_sources_still_load(make_dataset):
         "data/positions/pol.yaml:1: unknown actor 'POL', not in actors.yaml",
     ]
     assert set(dataset.sources) == {"seed-000", "web-1"}
+
+
+# --- cache key -----------------------------------------------------------------------------------
+
+def test_data_stamp_changes_when_a_file_is_saved_or_added(make_dataset):
+    config = make_dataset({"data/positions/pol.yaml": POL_FILE})
+    before = data_stamp(config)
+    assert data_stamp(config) == before
+    pol = config.parent / "data" / "positions" / "pol.yaml"
+    pol.write_text(POL_FILE + statement(dimension="nato", stance="supports"), encoding="utf-8")
+    edited = data_stamp(config)
+    assert edited != before
+    (config.parent / GBR_FILE).write_text(positions_file("GBR", statement()), encoding="utf-8")
+    assert len(data_stamp(config)) == len(edited) + 1
