@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.i18n import t
-from dashboard.pages import about, actor, evidence, health, matrix, shifts
+from dashboard.views import about, actor, evidence, health, matrix, shifts
 
 
 def _config_error(path: Path, problems) -> None:
@@ -34,18 +34,22 @@ def main() -> None:
         _config_error(path, dataset.problems)
 
     config = dataset.config
+    ui.seed_from_url("lang", config.languages, config.default_language)
     with st.sidebar:
         choice = st.segmented_control(t("language", "en") + " / " + t("language", "ja"), config.languages,
-                                      default=config.default_language, format_func=ui.LANGUAGE_NAMES.get,
-                                      key="lang", bind="query-params")
+                                      format_func=ui.LANGUAGE_NAMES.get, key="lang")
     language = choice or config.default_language
+    ui.keep_in_url("lang", language, config.default_language)
     ctx = ui.Context(dataset, index, language)
     if dataset.problems:
         st.sidebar.warning(t("broken_notice", language, n=len(dataset.problems)))
 
     def page(module, title_key: str, url_path: str, icon: str, default: bool = False):
-        return st.Page(lambda: module.render(ctx), title=t(title_key, language), url_path=url_path,
-                       icon=icon, default=default)
+        def render() -> None:
+            module.render(ctx)
+
+        render.__name__ = url_path  # Streamlit tells callable pages apart by name
+        return st.Page(render, title=t(title_key, language), url_path=url_path, icon=icon, default=default)
 
     navigation = st.navigation([
         page(matrix, "page_matrix", "matrix", ":material/grid_view:", default=True),

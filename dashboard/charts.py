@@ -126,7 +126,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     figure.update_yaxes(categoryorder="array", categoryarray=[names[a] for a in reversed(actor_order)],
                         showgrid=False, zeroline=False, fixedrange=True)
     subtitle = f"{config.title(language)} · {t('click_hint', language)}"
-    height = 200 + CELL_ROW_PX * max(len(actor_order), 3)
+    height = 250 + CELL_ROW_PX * max(len(actor_order), 3)  # 230 px of margins, then one row per actor
     figure.update_layout(clickmode="event+select", dragmode=False)
     return _layout(figure, t("matrix_title", language, date=f"{day:%Y-%m-%d}"), subtitle,
                    footnote(dataset, language), height)

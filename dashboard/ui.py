@@ -75,6 +75,30 @@ def plain(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
+def seed_from_url(key: str, options, default, multi: bool = False) -> None:
+    """Give widget `key` its value from the URL (or `default`) before it is drawn.
+
+    For widgets with a format_func: `bind="query-params"` would put the shown label in the
+    URL (language-dependent, e.g. "日本語"), so these keep the option id there themselves.
+    """
+    if key in st.session_state:
+        return
+    if multi:
+        value = [v for v in st.query_params.get_all(key) if v in options] or default
+    else:
+        value = st.query_params.get(key)
+        value = value if value in options else default
+    st.session_state[key] = value
+
+
+def keep_in_url(key: str, value, default) -> None:
+    """Write a widget's value to the URL so a copied link reopens this view."""
+    if value == default or value in (None, []):
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+
+
 def day_picker(ctx: Context, label_key: str, key: str, default: str) -> dt.date:
     """A date slider over the period, bound to the URL parameter `key` (ISO text)."""
     days = ctx.days()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from .. import charts
 from ..i18n import t
-from ..ui import Context, day_picker, filter_actors, render_statement
+from ..ui import Context, day_picker, filter_actors, keep_in_url, render_statement, seed_from_url
 
 SORTS = ("name", "score", "change")
 
@@ -37,7 +37,7 @@ def _actor_order(ctx: Context, actors: list[str], matrix: pd.DataFrame, sort: st
     return sorted(actors, key=ctx.actor_name)
 
 
-def _selected_cell(ctx: Context, event, actors: list[str]) -> str | None:
+def _selected_cell(ctx: Context, event) -> str | None:
     """The clicked cell as 'ACTOR.dimension'; a new click wins over the picker below."""
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     clicked = None
@@ -58,10 +58,14 @@ def render(ctx: Context) -> None:
 
     left, right = st.columns([2, 1])
     group_labels = {g.id: g.label(language) for g in config.groups}
+    seed_from_url("groups", group_labels, [], multi=True)
     groups = left.multiselect(t("groups", language), list(group_labels), format_func=group_labels.get,
-                              key="groups", bind="query-params", placeholder=t("all_groups", language))
-    sort = right.segmented_control(t("sort_by", language), SORTS, default="name", key="sort", bind="query-params",
+                              key="groups", placeholder=t("all_groups", language))
+    keep_in_url("groups", groups, [])
+    seed_from_url("sort", SORTS, "name")
+    sort = right.segmented_control(t("sort_by", language), SORTS, key="sort",
                                    format_func=lambda s: t(f"sort_{s}", language)) or "name"
+    keep_in_url("sort", sort, "name")
     since = day_picker(ctx, "change_since", "since", ctx.days()[0]) if sort == "change" else None
 
     actors = filter_actors(ctx, groups)
@@ -72,13 +76,13 @@ def render(ctx: Context) -> None:
                             config=charts.png_config("matrix", day), width="stretch")
 
     cells = [f"{a}.{d.id}" for a in order for d in config.dimensions]
-    selected = _selected_cell(ctx, event, order)
-    if selected not in cells:
-        st.session_state.pop("cell", None)
-    cell = st.selectbox(t("pick_cell", language), cells,
-                        index=None, key="cell", bind="query-params",
+    seed_from_url("cell", cells, None)
+    if _selected_cell(ctx, event) not in cells:  # filtered out of view
+        st.session_state["cell"] = None
+    cell = st.selectbox(t("pick_cell", language), cells, key="cell",
                         format_func=lambda c: f"{ctx.actor_name(c.split('.')[0])} — {ctx.dimension_label(c.split('.')[1])}",
                         placeholder=t("click_hint", language))
+    keep_in_url("cell", cell, None)
     if cell:
         actor_id, dimension_id = cell.split(".", 1)
         st.subheader(t("evidence_for", language, actor=ctx.actor_name(actor_id),

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from ..i18n import t
-from ..ui import Context, statements_table
+from ..ui import Context, keep_in_url, seed_from_url, statements_table
 
 
 def render(ctx: Context) -> None:
@@ -15,10 +15,15 @@ def render(ctx: Context) -> None:
     statements = ctx.index.statements
     text = st.text_input(t("search", language), key="q", bind="query-params")
     left, middle, right = st.columns(3)
+    dimension_ids = [d.id for d in config.dimensions]
+    seed_from_url("actors", ctx.dataset.actors, [], multi=True)
+    seed_from_url("dims", dimension_ids, [], multi=True)
     actors = left.multiselect(t("actors", language), list(ctx.dataset.actors), format_func=ctx.actor_name,
-                              key="actors", bind="query-params")
-    dimensions = middle.multiselect(t("dimensions", language), [d.id for d in config.dimensions],
-                                    format_func=ctx.dimension_label, key="dims", bind="query-params")
+                              key="actors")
+    dimensions = middle.multiselect(t("dimensions", language), dimension_ids, format_func=ctx.dimension_label,
+                                    key="dims")
+    keep_in_url("actors", actors, [])
+    keep_in_url("dims", dimensions, [])
     sources = right.multiselect(t("sources", language), list(ctx.dataset.sources), key="sources",
                                 bind="query-params")
     earliest = min([config.period.start, *statements["date"].dt.date]) if len(statements) else config.period.start
@@ -34,7 +39,7 @@ def render(ctx: Context) -> None:
         rows = rows[rows["source"].isin(sources)]
     table = statements_table(ctx, rows.sort_values(["date", "actor"]))
     if text:
-        haystack = table.astype(str).agg(" ".join, axis=1).str.casefold()
+        haystack = table.astype(object).fillna("").astype(str).agg(" ".join, axis=1).str.casefold()
         table = table[haystack.str.contains(text.casefold(), regex=False)]
     st.caption(t("n_statements", language, n=len(table)))
     st.dataframe(table, hide_index=True, width="stretch",

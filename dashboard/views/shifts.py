@@ -6,7 +6,7 @@ import streamlit as st
 from .. import charts
 from ..i18n import t
 from ..query import month_ends
-from ..ui import Context, day_picker
+from ..ui import Context, day_picker, keep_in_url, seed_from_url
 
 
 def render(ctx: Context) -> None:
@@ -42,9 +42,11 @@ def render(ctx: Context) -> None:
 
     st.subheader(t("timeline", language))
     dimension_labels = {d.id: d.label(language) for d in config.dimensions}
-    dimension = st.segmented_control(t("dimension", language), list(dimension_labels), default=config.dimensions[0].id,
-                                     format_func=dimension_labels.get, key="dim", bind="query-params") \
-        or config.dimensions[0].id
+    first = config.dimensions[0].id
+    seed_from_url("dim", dimension_labels, first)
+    dimension = st.segmented_control(t("dimension", language), list(dimension_labels),
+                                     format_func=dimension_labels.get, key="dim") or first
+    keep_in_url("dim", dimension, first)
     timeline = ctx.index.timeline(dimension, month_ends(config.period.start, config.period.end))
     figure = charts.timeline_figure(ctx.dataset, timeline, dimension, language)
     st.plotly_chart(figure, config=charts.png_config(f"timeline-{dimension}", config.period.end),
