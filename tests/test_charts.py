@@ -1,0 +1,117 @@
+"""Chart builders: each figure stands alone (title with date, legend, source footnote),
+cells are clickable points naming their cell, and data text is escaped."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import charts
+from dashboard.load import load_dataset
+from dashboard.query import PositionIndex, month_ends
+
+from conftest import SHIPPED_CONFIG
+
+DAY = dt.date(2025, 2, 17)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    dataset = load_dataset(SHIPPED_CONFIG)
+    return dataset, PositionIndex(dataset)
+
+
+def matrix_figure(dataset, index, day=DAY, language="en"):
+    order = sorted(dataset.actors)
+    return charts.matrix_figure(dataset, index.matrix(day), order, day, language)
+
+
+def trace(figure, name):
+    (found,) = [t for t in figure.data if t.name == name]
+    return found
+
+
+def test_matrix_title_names_the_as_of_date_and_footnote_names_the_source(shipped):
+    figure = matrix_figure(*shipped)
+    assert "Positions as of 2025-02-17" in figure.layout.title.text
+    footnotes = [a.text for a in figure.layout.annotations]
+    assert any(text.startswith("Source: Stance Matrix dataset") for text in footnotes)
+
+
+def test_matrix_legend_always_lists_no_position_and_contested(shipped):
+    dataset, index = shipped
+    # On the period end no cell is contested, yet the legend still explains the outline.
+    figure = matrix_figure(dataset, index, dataset.config.period.end)
+    names = [t.name for t in figure.data if t.showlegend is not False]
+    assert "No known position" in names and "Contested (sources disagree)" in names
+    assert names[0].startswith("+2") and "-2 (least support)" in names
+
+
+def test_matrix_points_carry_their_cell_for_click_selection(shipped):
+    figure = matrix_figure(*shipped)
+    cells = {tuple(point) for t in figure.data if t.customdata is not None for point in t.customdata}
+    assert ("GBR", "troops") in cells and ("USA", "nato") in cells
+
+
+def test_contested_cell_is_outlined_and_lists_both_stances(shipped):
+    figure = matrix_figure(*shipped)
+    outlined = {tuple(p) for p in trace(figure, "Contested (sources disagree)").customdata if p[0]}
+    assert ("ITA", "troops") in outlined
+    scored = trace(figure, "-1")
+    (italy,) = [text for text, point in zip(scored.text, scored.customdata) if tuple(point) == ("ITA", "troops")]
+    assert "Reluctant / not now | Willing" in italy
+
+
+def test_cell_without_statement_is_grey_not_zero(shipped):
+    figure = matrix_figure(*shipped)
+    grey = {tuple(p) for p in trace(figure, "No known position").customdata}
+    zero = {tuple(p) for p in trace(figure, "0").customdata if p[0]}
+    assert ("EU", "troops") in grey and ("EU", "troops") not in zero
+
+
+def test_matrix_in_japanese_uses_japanese_labels(shipped):
+    figure = matrix_figure(*shipped, language="ja")
+    assert "2025-02-17時点の各国の立場" in figure.layout.title.text
+    assert "英国" in {y for t in figure.data for y in t.y if y}
+    assert any(t.name == "立場不明" for t in figure.data)
+
+
+def test_data_text_is_escaped_in_hover_and_labels(make_dataset):
+    config = make_dataset({"data/positions/gbr.yaml": """\
+        actor: GBR
+        positions:
+          - dimension: troops
+            date: 2025-03-02
+            stance: willing
+            speaker: <script>alert(1)</script>
+            summary: {en: x, ja: x}
+            source: web-1
+        """})
+    dataset = load_dataset(config)
+    figure = matrix_figure(dataset, PositionIndex(dataset), dt.date(2025, 3, 3))
+    hover = " ".join(h for t in figure.data if t.hovertext is not None for h in t.hovertext)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover and "<script>" not in hover
+
+
+def test_timeline_marks_every_key_event_and_names_it_in_a_key(shipped):
+    dataset, index = shipped
+    config = dataset.config
+    figure = charts.timeline_figure(dataset, index.timeline("troops", month_ends(config.period.start, config.period.end)),
+                                    "troops", "en")
+    assert len(figure.layout.shapes) == len(config.events)
+    key = " ".join(a.text for a in figure.layout.annotations)
+    assert "Paris declaration (2026-01-06)" in key and "Own troops: score by month" in figure.layout.title.text
+
+
+def test_shifts_chart_has_one_bar_per_scored_move(shipped):
+    dataset, index = shipped
+    start, end = dt.date(2025, 2, 28), dt.date(2026, 1, 31)
+    shifts = index.shifts(start, end)
+    figure = charts.shifts_figure(dataset, shifts, start, end, "en")
+    assert len(figure.data[0].x) == shifts["delta"].notna().sum() > 0
+    assert "2025-02-28 → 2026-01-31" in figure.layout.title.text
+
+
+def test_png_button_exports_at_twice_the_size_named_by_what_and_when():
+    config = charts.png_config("matrix", dt.date(2025, 3, 2))
+    assert config["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "stance-matrix_matrix_2025-03-02"}

@@ -1,0 +1,179 @@
+"""Every page through Streamlit's AppTest: renders on the shipped data and with a broken file,
+and the date, language and link state behave as a user expects."""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, SHIPPED_CONFIG
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = ["matrix", "shifts", "actor", "evidence", "health", "about"]
+BROKEN_GBR = "actor: GBR\npositions:\n  - dimension: troops\n    date: 2025-13-45\n  stance: [\n"
+
+
+def page_script(page: str, language: str) -> None:
+    # Runs inside AppTest: one view rendered as the app would, on $DASHBOARD_CONFIG.
+    import importlib
+
+    from dashboard import ui
+
+    dataset, index = ui.load(ui.config_path())
+    importlib.import_module(f"dashboard.views.{page}").render(ui.Context(dataset, index, language))
+
+
+def open_page(page: str, config=SHIPPED_CONFIG, language: str = "en", params: dict | None = None) -> AppTest:
+    os.environ["DASHBOARD_CONFIG"] = str(config)
+    at = AppTest.from_function(page_script, args=(page, language), default_timeout=60)
+    at.query_params.update(params or {})
+    return at.run()
+
+
+def open_app(config=SHIPPED_CONFIG, params: dict | None = None) -> AppTest:
+    os.environ["DASHBOARD_CONFIG"] = str(config)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params or {})
+    return at.run()
+
+
+@pytest.fixture(autouse=True)
+def _restore_config_env():
+    saved = os.environ.get("DASHBOARD_CONFIG")
+    yield
+    if saved is None:
+        os.environ.pop("DASHBOARD_CONFIG", None)
+    else:
+        os.environ["DASHBOARD_CONFIG"] = saved
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def matrix_title(at: AppTest) -> str:
+    return chart_specs(at)[0]["layout"]["title"]["text"]
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "title", "subheader", "info", "warning", "error", "success")
+             for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_shipped_data(page, language):
+    at = open_page(page, language=language)
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_the_rest_when_a_file_is_broken(make_dataset, page):
+    pol = ("actor: POL\npositions:\n  - dimension: troops\n    date: 2025-02-17\n    stance: rules_out\n"
+           "    speaker: Donald Tusk, Prime Minister\n    summary: {en: No Polish troops., ja: 派兵しない。}\n"
+           "    source: seed-000\n")
+    config = make_dataset({"data/positions/gbr.yaml": BROKEN_GBR, "data/positions/pol.yaml": pol})
+    at = open_page(page, config)
+    assert not at.exception, at.exception
+    if page == "health":
+        listed = texts(at) + "\n".join(str(c.value) for c in at.get("code"))
+        assert "data/positions/gbr.yaml:5: YAML syntax error" in listed
+
+
+def test_app_opens_on_the_matrix_at_the_period_end():
+    at = open_app()
+    assert not at.exception
+    assert at.select_slider(key="date").value == "2026-01-31"
+    assert "Positions as of 2026-01-31" in matrix_title(at)
+
+
+def test_moving_the_date_slider_redraws_the_matrix():
+    at = open_app()
+    at.select_slider(key="date").set_value("2025-03-02").run()
+    assert "Positions as of 2025-03-02" in matrix_title(at)
+
+
+def test_key_event_button_jumps_to_its_date():
+    at = open_app()
+    at.button(key="event-2025-08-18").click().run()
+    assert at.select_slider(key="date").value == "2025-08-18"
+    assert "Positions as of 2025-08-18" in matrix_title(at)
+
+
+def test_language_from_the_link_switches_every_label():
+    at = open_app(params={"lang": "ja"})
+    assert "2026-01-31時点の各国の立場" in matrix_title(at)
+    assert at.title[0].value.startswith("スタンス・マトリクス")
+
+
+def test_deep_link_reopens_date_and_selected_cell_with_its_evidence():
+    at = open_app(params={"date": "2025-02-17", "cell": "ITA.troops"})
+    assert at.selectbox(key="cell").value == "ITA.troops"
+    shown = texts(at)
+    assert "Sources disagree on this date" in shown
+    assert "Reluctant / not now" in shown and "Willing" in shown
+
+
+def test_group_filter_keeps_only_members():
+    at = open_app(params={"groups": "NB8"})
+    labels = {y for trace in chart_specs(at)[0]["data"] for y in (trace.get("y") or []) if y}
+    assert "Sweden" in labels and "Germany" not in labels
+
+
+def test_broken_config_shows_file_and_line_instead_of_a_traceback(make_dataset, tmp_path):
+    config = make_dataset()
+    config.write_text("title: {en: x, ja: y}\nperiod: [\n", encoding="utf-8")
+    at = open_app(config)
+    assert not at.exception
+    assert any("config.yaml:" in str(c.value) for c in at.get("code"))
+
+
+def test_a_saved_edit_shows_on_the_next_rerun(make_dataset):
+    config = make_dataset()
+    at = open_app(config)
+    assert "Poland" not in json.dumps(chart_specs(at)[0]["data"][0]["y"])  # POL has no statement yet
+    positions = config.parent / "data" / "positions" / "pol.yaml"
+    positions.write_text("actor: POL\npositions:\n  - dimension: troops\n    date: 2025-02-17\n    stance: rules_out\n"
+                         "    speaker: Donald Tusk\n    summary: {en: No troops., ja: 派兵しない。}\n"
+                         "    source: seed-000\n", encoding="utf-8")
+    later = time.time() + 5
+    os.utime(positions, (later, later))
+    at.run()
+    rules_out = [t for t in chart_specs(at)[0]["data"] if t["name"].startswith("-2")][0]
+    assert "Poland" in rules_out["y"]
+
+
+def test_html_in_data_is_shown_as_text(make_dataset):
+    config = make_dataset({"data/positions/gbr.yaml": """\
+        actor: GBR
+        positions:
+          - dimension: troops
+            date: 2025-03-02
+            stance: willing
+            speaker: <img src=x onerror=alert(1)>
+            summary: {en: "<script>alert('x')</script>", ja: x}
+            source: web-1
+        """})
+    at = open_app(config, params={"date": "2025-03-03", "cell": "GBR.troops"})
+    assert not at.exception
+    for element in at.get("markdown"):
+        assert not element.proto.allow_html
+    assert "\\<script\\>" in texts(at)  # markdown-escaped: shows literally
+
+
+def test_evidence_search_filters_statements_and_offers_csv():
+    at = open_page("evidence", params={"q": "Meloni"})
+    table = at.dataframe[0].value
+    assert len(table) > 0
+    assert table.astype(object).fillna("").astype(str).apply(lambda row: "meloni" in " ".join(row).lower(), axis=1).all()
+    assert at.get("download_button")
+
+
+def test_health_page_lists_gaps_at_the_period_end():
+    at = open_page("health")
+    assert "Actor × dimension with no statement" in texts(at)
