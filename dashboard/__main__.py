@@ -169,7 +169,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="DIR")
     export.add_argument("--language", choices=["en", "ja"], default=None)
     export.add_argument("--shifts-from", type=_date, default=None, metavar="DATE",
-                        help="also chart the shifts since DATE (default: the period start)")
+                        help="chart the shifts since DATE (default: the end of the period's first month)")
     export.set_defaults(run=cmd_export)
     return main
 

@@ -31,7 +31,7 @@ def export_briefing(dataset: Dataset, as_of: dt.date, out_dir: Path, language: s
     timeline as PNGs in `out_dir`; returns the paths written."""
     config = dataset.config
     language = language or config.default_language
-    shifts_from = shifts_from or config.period.start
+    shifts_from = shifts_from or month_ends(config.period.start, config.period.end)[0]
     index = PositionIndex(dataset)
     order = sorted(dataset.actors, key=lambda a: dataset.actors[a].name(language))
 

@@ -13,9 +13,11 @@ def render(ctx: Context) -> None:
     language, config = ctx.language, ctx.config
     st.title(t("page_shifts", language))
     days = ctx.days()
+    # Default comparison: from the first month's end, when most baselines are on record.
+    first_month_end = f"{month_ends(config.period.start, config.period.end)[0]:%Y-%m-%d}"
     left, right = st.columns(2)
     with left:
-        start = day_picker(ctx, "from_date", "from", days[0])
+        start = day_picker(ctx, "from_date", "from", first_month_end)
     with right:
         end = day_picker(ctx, "to_date", "to", days[-1])
     if end < start:
