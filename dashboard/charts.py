@@ -157,7 +157,7 @@ def timeline_figure(dataset: Dataset, timeline: pd.DataFrame, dimension_id: str,
         figure.add_annotation(x=pd.Timestamp(event.date), y=1.0, yref="paper", text=str(number), showarrow=False,
                               yanchor="bottom", yshift=2 + 14 * (number % 2), font={"size": 11})
         key.append(f"{number} {escape(event.label(language))} ({event.date:%Y-%m-%d})")
-    notes = "<br>".join(" · ".join(key[i:i + 4]) for i in range(0, len(key), 4))
+    notes = "<br>".join(" · ".join(key[i:i + 3]) for i in range(0, len(key), 3))
     figure.update_yaxes(autorange="reversed")
     title = t("timeline_title", language, dimension=dimension.label(language),
               start=f"{days[0]:%Y-%m}" if days else "", end=f"{days[-1]:%Y-%m}" if days else "")

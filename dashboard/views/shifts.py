@@ -1,6 +1,7 @@
 """Shifts page: who moved between two dates, on what statement, and a monthly timeline."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from .. import charts
@@ -33,7 +34,7 @@ def render(ctx: Context) -> None:
             t("dimension", language): shifts["dimension"].map(ctx.dimension_label),
             t("from_stance", language): [ctx.stance_label(d, s) for d, s in zip(shifts["dimension"], shifts["from_stance"])],
             t("to_stance", language): [ctx.stance_label(d, s) for d, s in zip(shifts["dimension"], shifts["stances"])],
-            t("delta", language): shifts["delta"].astype("Int64"),
+            t("delta", language): [t("new_position", language) if pd.isna(d) else f"{int(d):+d}" for d in shifts["delta"]],
             t("moved_by", language): [f"{d:%Y-%m-%d} · {speaker} · {source}" for d, speaker, source
                                       in zip(shifts["date"], shifts["speaker"], shifts["sources"])],
         })
