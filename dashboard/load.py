@@ -141,20 +141,25 @@ def _records(data: object, shown: str, what: str, problems: list[Problem]) -> li
     return list(zip(data, data.item_lines))
 
 
-def _load_actors(root: Path, data_dir: Path, dataset: Dataset) -> None:
-    path = data_dir / "actors.yaml"
+def _list_records(root: Path, path: Path, model, what: str, registry: dict, dataset: Dataset):
+    """The valid records of a list file (actors.yaml, sources.yaml) whose id is not taken yet,
+    each with its YAML item and the file's shown path."""
     shown = _shown(path, root)
     data, problems = read_yaml(path, shown)
     dataset.problems += problems
-    group_ids = [g.id for g in dataset.config.groups]
-    for item, line in _records(data, shown, "actors", dataset.problems):
-        actor = _validate(Actor, item, shown, dataset.problems)
-        if actor is None:
+    for item, line in _records(data, shown, f"{what}s", dataset.problems):
+        record = _validate(model, item, shown, dataset.problems)
+        if record is None:
             _rejected(item, dataset)
-            continue
-        if actor.id in dataset.actors:
-            dataset.problems.append(Problem("duplicate-id", shown, line, f"duplicate actor id '{actor.id}'"))
-            continue
+        elif record.id in registry:
+            dataset.problems.append(Problem("duplicate-id", shown, line, f"duplicate {what} id '{record.id}'"))
+        else:
+            yield record, item, shown
+
+
+def _load_actors(root: Path, data_dir: Path, dataset: Dataset) -> None:
+    group_ids = [g.id for g in dataset.config.groups]
+    for actor, item, shown in _list_records(root, data_dir / "actors.yaml", Actor, "actor", dataset.actors, dataset):
         unknown = [g for g in actor.groups if g not in group_ids]
         if unknown:
             dataset.problems.append(Problem("unknown-group", shown, line_at(item, ("groups",)),
@@ -164,18 +169,8 @@ def _load_actors(root: Path, data_dir: Path, dataset: Dataset) -> None:
 
 
 def _load_sources(root: Path, data_dir: Path, dataset: Dataset) -> None:
-    path = data_dir / "sources.yaml"
-    shown = _shown(path, root)
-    data, problems = read_yaml(path, shown)
-    dataset.problems += problems
-    for item, line in _records(data, shown, "sources", dataset.problems):
-        source = _validate(Source, item, shown, dataset.problems)
-        if source is None:
-            _rejected(item, dataset)
-            continue
-        if source.id in dataset.sources:
-            dataset.problems.append(Problem("duplicate-id", shown, line, f"duplicate source id '{source.id}'"))
-            continue
+    for source, item, shown in _list_records(root, data_dir / "sources.yaml", Source, "source", dataset.sources,
+                                             dataset):
         if source.seed is not None and not (root / source.seed).is_file():
             dataset.problems.append(Problem("unknown-seed", shown, line_at(item, ("seed",)),
                                             f"seed file '{source.seed}' does not exist"))

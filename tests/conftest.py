@@ -10,6 +10,33 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = ROOT / "config.yaml"
 
+# Three web sources and a one-statement builder for small positions files in tests.
+SOURCES = """\
+- id: src-a
+  outlet: Outlet A
+  title: A
+  published: 2026-01-31
+  language: en
+  url: https://example.org/a
+- id: src-b
+  outlet: Outlet B
+  title: B
+  published: 2026-01-31
+  language: en
+  url: https://example.org/b
+- id: src-c
+  outlet: Outlet C
+  title: C
+  published: 2026-01-31
+  language: en
+  url: https://example.org/c
+"""
+
+
+def statement(dimension: str, date: str, stance: str, source: str = "src-a", confidence: str = "medium") -> str:
+    return (f"  - dimension: {dimension}\n    date: {date}\n    stance: {stance}\n    speaker: Someone, Minister\n"
+            f"    summary: {{en: Said so., ja: そう述べた。}}\n    source: {source}\n    confidence: {confidence}\n")
+
 
 @pytest.fixture
 def make_dataset(tmp_path):

@@ -11,28 +11,7 @@ import pytest
 
 from dashboard.__main__ import main
 
-from conftest import ROOT
-
-SOURCES = """\
-- id: src-a
-  outlet: Outlet A
-  title: A
-  published: 2026-01-31
-  language: en
-  url: https://example.org/a
-- id: src-b
-  outlet: Outlet B
-  title: B
-  published: 2026-01-31
-  language: en
-  url: https://example.org/b
-"""
-
-
-def statement(dimension: str, date: str, stance: str, source: str = "src-a", confidence: str = "medium") -> str:
-    return (f"  - dimension: {dimension}\n    date: {date}\n    stance: {stance}\n    speaker: Someone, Minister\n"
-            f"    summary: {{en: Said so., ja: そう述べた。}}\n    source: {source}\n    confidence: {confidence}\n")
-
+from conftest import ROOT, SOURCES, statement
 
 GBR = "actor: GBR\npositions:\n" + "".join([
     statement("troops", "2025-02-17", "reluctant"),
@@ -74,7 +53,7 @@ def test_validate_exits_0_on_valid_data(capsys, config):
     code, out, err = run(capsys, "validate", "--config", config)
     assert code == 0
     assert out == ""
-    assert err == "valid: 2 actors, 2 sources, 5 statements\n"
+    assert err == "valid: 2 actors, 3 sources, 5 statements\n"
 
 
 def test_validate_exits_1_with_one_line_a_problem(capsys, bad_config):
@@ -85,7 +64,7 @@ def test_validate_exits_1_with_one_line_a_problem(capsys, bad_config):
         "data/positions/gbr.yaml:26: unknown stance 'suports' for nato; did you mean 'supports'? "
         "(allowed: opposes, not_now, ambiguous, supports, pushes_now)",
     ]
-    assert err == "2 problem(s); 2 actors, 2 sources, 3 statements valid\n"
+    assert err == "2 problem(s); 2 actors, 3 sources, 3 statements valid\n"
 
 
 def test_validate_json_lists_problems_with_code_path_and_line(capsys, bad_config):
@@ -97,14 +76,14 @@ def test_validate_json_lists_problems_with_code_path_and_line(capsys, bad_config
         ("schema", "data/positions/gbr.yaml", 11),
         ("unknown-stance", "data/positions/gbr.yaml", 26),
     ]
-    assert report["counts"] == {"actors": 2, "sources": 2, "statements": 3}
+    assert report["counts"] == {"actors": 2, "sources": 3, "statements": 3}
 
 
 def test_validate_json_on_valid_data(capsys, config):
     code, out, _ = run(capsys, "validate", "--config", config, "--format", "json")
     assert code == 0
     assert json.loads(out) == {"valid": True, "problems": [],
-                               "counts": {"actors": 2, "sources": 2, "statements": 5}}
+                               "counts": {"actors": 2, "sources": 3, "statements": 5}}
 
 
 def test_validate_missing_config_is_a_clear_problem(capsys, tmp_path):

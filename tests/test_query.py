@@ -10,33 +10,7 @@ import pytest
 from dashboard.load import load_dataset
 from dashboard.query import PositionIndex, month_ends
 
-SOURCES = """\
-- id: src-a
-  outlet: Outlet A
-  title: A
-  published: 2026-01-31
-  language: en
-  url: https://example.org/a
-- id: src-b
-  outlet: Outlet B
-  title: B
-  published: 2026-01-31
-  language: en
-  url: https://example.org/b
-- id: src-c
-  outlet: Outlet C
-  title: C
-  published: 2026-01-31
-  language: en
-  url: https://example.org/c
-"""
-
-
-def statement(dimension: str, date: str, stance: str, source: str = "src-a", confidence: str | None = None) -> str:
-    text = (f"  - dimension: {dimension}\n    date: {date}\n    stance: {stance}\n    speaker: Someone, Minister\n"
-            f"    summary: {{en: Said so., ja: そう述べた。}}\n    source: {source}\n")
-    return text + (f"    confidence: {confidence}\n" if confidence else "")
-
+from conftest import SOURCES, statement
 
 def index(make_dataset, gbr: list[str], pol: list[str] | None = None) -> PositionIndex:
     files = {"data/sources.yaml": SOURCES,
