@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import yaml
+
 from dashboard.load import load_dataset
+from dashboard.query import PositionIndex
 
 from conftest import ROOT, SHIPPED_CONFIG
 
@@ -45,3 +48,27 @@ def test_every_actor_file_is_named_after_its_actor():
     dataset = load_dataset(SHIPPED_CONFIG)
     for statement in dataset.statements:
         assert statement.path == f"data/positions/{statement.actor.lower()}.yaml"
+
+
+def test_dataset_covers_at_least_25_actors_with_150_statements():
+    dataset = load_dataset(SHIPPED_CONFIG)
+    assert len(dataset.actors) >= 25
+    assert len(dataset.statements) >= 150
+    assert {s.actor for s in dataset.statements} == set(dataset.actors)
+
+
+def test_every_empty_cell_at_the_period_end_is_a_documented_gap():
+    dataset = load_dataset(SHIPPED_CONFIG)
+    matrix = PositionIndex(dataset).matrix(dataset.config.period.end)
+    empty = set(matrix.loc[matrix["stance"].isna(), ["actor", "dimension"]].itertuples(index=False, name=None))
+    documented = yaml.safe_load((ROOT / "data" / "gaps.yaml").read_text(encoding="utf-8"))
+    assert all(gap["reason"].strip() for gap in documented)
+    assert empty == {(gap["actor"], gap["dimension"]) for gap in documented}
+
+
+def test_every_key_event_has_a_statement_within_a_week():
+    dataset = load_dataset(SHIPPED_CONFIG)
+    week = dt.timedelta(days=7)
+    for event in dataset.config.events:
+        near = [s for s in dataset.statements if abs(s.position.date - event.date) <= week]
+        assert near, f"no statement within a week of {event.label.en} ({event.date})"
