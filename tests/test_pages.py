@@ -85,6 +85,44 @@ def test_every_page_renders_the_rest_when_a_file_is_broken(make_dataset, page):
         assert "data/positions/gbr.yaml:5: YAML syntax error" in listed
 
 
+FIXTURES = ROOT / "tests" / "fixtures" / "bad"
+GOOD_GBR_START = "actor: GBR\npositions:\n  - dimension: troops\n    date: 2025-02-17\n"
+HOSTILE_FILES = {
+    "duplicate key": ("data/positions/gbr.yaml", GOOD_GBR_START + "    stance: willing\n    stance: reluctant\n",
+                      "data/positions/gbr.yaml:6: duplicate key 'stance'"),
+    "typo in a key": ("data/positions/gbr.yaml", GOOD_GBR_START + "    stnce: willing\n",
+                      "data/positions/gbr.yaml:5: unknown key 'stnce'; did you mean 'stance'?"),
+    "tab indentation": ("data/positions/gbr.yaml", "actor: GBR\npositions:\n\t- dimension: troops\n",
+                        "data/positions/gbr.yaml:3: YAML syntax error: a tab is used for indentation"),
+    "alias bomb": ("data/positions/gbr.yaml", (FIXTURES / "billion_laughs.yaml").read_text(encoding="utf-8"),
+                   "(an alias bomb?); not loaded"),
+    "not UTF-8": ("data/positions/gbr.yaml", "actor: GBR\npositions:\n# caf\xe9\n".encode("latin-1"),
+                  "data/positions/gbr.yaml:3: bytes that are not UTF-8"),
+    "javascript url": ("data/sources.yaml", "- id: seed-000\n  outlet: R\n  title: S\n  published: 2025-02-18\n"
+                       "  language: ja\n  seed: seeds/000_1a80b456816d0e91.txt\n- id: bad\n  outlet: X\n  title: X\n"
+                       "  published: 2025-02-01\n  language: en\n  url: javascript:alert(1)\n",
+                       "data/sources.yaml:12: url: url must start"),
+    "python tag": ("data/positions/gbr.yaml", (FIXTURES / "python_object_tag.yaml").read_text(encoding="utf-8"),
+                   "unsupported YAML tag"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_FILES))
+def test_hostile_file_is_listed_on_data_health_and_the_matrix_still_renders(make_dataset, case):
+    relative, content, expected = HOSTILE_FILES[case]
+    config = make_dataset({relative: content, "data/positions/pol.yaml": (
+        "actor: POL\npositions:\n  - dimension: troops\n    date: 2025-02-17\n    stance: rules_out\n"
+        "    speaker: Donald Tusk\n    summary: {en: No troops., ja: 派兵しない。}\n    source: seed-000\n")})
+    health = open_page("health", config)
+    assert not health.exception, health.exception
+    assert expected in "\n".join(str(c.value) for c in health.get("code"))
+    app = open_app(config, params={"date": "2025-03-01"})
+    assert not app.exception, app.exception
+    assert any("data problem" in w.value for w in app.get("warning"))
+    rules_out = [t for t in chart_specs(app)[0]["data"] if t["name"].startswith("-2")][0]
+    assert "Poland" in rules_out["y"]
+
+
 def test_app_opens_on_the_matrix_at_the_period_end():
     at = open_app()
     assert not at.exception
