@@ -110,7 +110,8 @@ def matrix_figure(dataset, matrix, actor_order, day, language):
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
-_config_data_dirs: dict = {}
+# Kept on an imported module: Streamlit re-executes this script, and its globals, every rerun.
+_config_data_dirs: dict = ui.__dict__.setdefault("_patched_config_data_dirs", {})
 
 
 def data_stamp(config_path: Path) -> tuple:
