@@ -37,9 +37,9 @@ def _actor_order(ctx: Context, actors: list[str], matrix: pd.DataFrame, sort: st
     return sorted(actors, key=ctx.actor_name)
 
 
-def _selected_cell(ctx: Context, event) -> str | None:
+def _selected_cell(event) -> str | None:
     """The clicked cell as 'ACTOR.dimension'; a new click wins over the picker below."""
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    points = event.get("selection", {}).get("points", []) if event else []
     clicked = None
     if points and points[0].get("customdata"):
         actor_id, dimension_id = points[0]["customdata"][:2]
@@ -77,7 +77,7 @@ def render(ctx: Context) -> None:
 
     cells = [f"{a}.{d.id}" for a in order for d in config.dimensions]
     seed_from_url("cell", cells, None)
-    if _selected_cell(ctx, event) not in cells:  # filtered out of view
+    if _selected_cell(event) not in cells:  # filtered out of view
         st.session_state["cell"] = None
     cell = st.selectbox(t("pick_cell", language), cells, key="cell",
                         format_func=lambda c: f"{ctx.actor_name(c.split('.')[0])} — {ctx.dimension_label(c.split('.')[1])}",
