@@ -65,7 +65,7 @@ def bench_load(config_path: Path, repeat: int) -> dict:
     from dashboard.load import data_files, load_dataset
 
     dataset = load_dataset(config_path)
-    files = data_files(config_path, dataset.config)
+    files = data_files(config_path, dataset.root / dataset.config.data_dir)
 
     def parse_only():
         for path in files:

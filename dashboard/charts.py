@@ -29,24 +29,34 @@ def _score_label(score: int, language: str) -> str:
     return label
 
 
-def _layout(figure: go.Figure, title: str, subtitle: str, footnote: str, height: int,
-            notes: str = "") -> go.Figure:
+def _frame(title: str, subtitle: str, footnote: str, height: int, notes: str = "") -> dict:
+    """Layout shared by every chart: title and subtitle on top; legend, notes and the source
+    footnote in the bottom margin, below any axis labels."""
     bottom = 120 + 16 * notes.count("<br>") + (16 if notes else 0)
     height += bottom - 120
-    figure.update_layout(
-        title={"text": f"<b>{escape(title)}</b><br><sup>{escape(subtitle)}</sup>", "x": 0.01, "xanchor": "left"},
-        font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 110, "b": bottom},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        # Legend, notes and footnote sit in the bottom margin, below any axis labels.
-        legend={"orientation": "h", "yref": "container", "y": (bottom - 72) / height, "yanchor": "bottom",
-                "x": 0, "xanchor": "left"},
-    )
-    figure.add_annotation(text=(notes + "<br>" if notes else "") + escape(footnote), xref="paper", yref="paper",
-                          x=0, y=0, yshift=-(bottom - 6), xanchor="left", yanchor="bottom", align="left",
-                          showarrow=False, font={"size": 11, "color": "#555"})
+    return {
+        "title": {"text": f"<b>{escape(title)}</b><br><sup>{escape(subtitle)}</sup>", "x": 0.01, "xanchor": "left"},
+        "font": {"family": FONT, "size": 13},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 110, "b": bottom},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "yref": "container", "y": (bottom - 72) / height, "yanchor": "bottom",
+                   "x": 0, "xanchor": "left"},
+        "annotations": [{"text": (notes + "<br>" if notes else "") + escape(footnote), "xref": "paper",
+                         "yref": "paper", "x": 0, "y": 0, "yshift": -(bottom - 6), "xanchor": "left",
+                         "yanchor": "bottom", "align": "left", "showarrow": False,
+                         "font": {"size": 11, "color": "#555"}}],
+    }
+
+
+def _layout(figure: go.Figure, title: str, subtitle: str, footnote: str, height: int,
+            notes: str = "") -> go.Figure:
+    frame = _frame(title, subtitle, footnote, height, notes)
+    annotations = frame.pop("annotations")
+    figure.update_layout(frame)
+    for annotation in annotations:
+        figure.add_annotation(annotation)
     return figure
 
 
@@ -64,72 +74,71 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
                   language: str) -> go.Figure:
     """Actors × dimensions as square markers (clickable, unlike go.Heatmap cells).
 
-    Each point's customdata is [actor id, dimension id] so a click names its cell.
+    Each point's customdata is [actor id, dimension id] so a click names its cell. Built in
+    one pass over plain lists and as one figure dict: this runs on every slider move.
     """
     config = dataset.config
-    dimensions = {d.id: d for d in config.dimensions}
+    dimension_labels = {d.id: d.label(language) for d in config.dimensions}
+    stance_labels = {(d.id, s.id): s.label(language) for d in config.dimensions for s in d.stances}
     names = {a: dataset.actors[a].name(language) for a in actor_order}
-    rows = matrix[matrix["actor"].isin(actor_order)].copy()
-    rows["y"] = rows["actor"].map(names)
-    rows["x"] = rows["dimension"].map(lambda d: dimensions[d].label(language))
+    no_position, contested = t("no_position", language), t("contested", language)
+    speaker_word, date_word, source_word = t("speaker", language), t("date", language), t("source", language)
+    points = {key: {"x": [], "y": [], "text": [], "customdata": [], "hovertext": []}
+              for key in (2, 1, 0, -1, -2, "none", "contested")}
+    columns = [matrix[c].tolist() for c in ("actor", "dimension", "stance", "score", "stances", "speaker", "date",
+                                            "sources", "contested")]
+    for actor, dimension, stance, score, stances, speaker, date, sources, is_contested in zip(*columns):
+        if actor not in names:
+            continue
+        y, x = names[actor], dimension_labels[dimension]
+        known = isinstance(stance, str)
+        label = " | ".join(stance_labels[(dimension, s)] for s in stances.split("|")) if known else no_position
+        hover = [f"{y} — {x}", label]
+        if known:
+            hover += [f"{speaker_word}: {speaker}", f"{date_word}: {date:%Y-%m-%d}", f"{source_word}: {sources}"]
+        if is_contested:
+            hover.append(contested)
+        targets = [points[int(score)] if known else points["none"]]
+        if known and is_contested:
+            targets.append(points["contested"])
+        for target in targets:
+            target["x"].append(x)
+            target["y"].append(y)
+            target["text"].append(f"  {escape(label)}")
+            target["customdata"].append([actor, dimension])
+            target["hovertext"].append("<br>".join(escape(str(part)) for part in hover))
+    for target in points.values():  # an empty trace has no legend entry: give each a blank point
+        for key, blank in (("x", None), ("y", None), ("text", ""), ("customdata", ["", ""]), ("hovertext", "")):
+            target[key].append(blank)
 
-    def stance_text(row) -> str:
-        if pd.isna(row["stance"]):
-            return t("no_position", language)
-        dimension = dimensions[row["dimension"]]
-        return " | ".join(dimension.stance(s).label(language) for s in row["stances"].split("|"))
+    def trace(key, name: str, color: str, symbol: str = "square", line=None, text: bool = True,
+              size: int = 24) -> dict:
+        return {"type": "scatter", "x": points[key]["x"], "y": points[key]["y"], "name": name,
+                "mode": "markers+text" if text else "markers",
+                "marker": {"symbol": symbol, "size": size, "color": color,
+                           "line": line or {"width": 1, "color": "#ffffff"}},
+                "text": points[key]["text"] if text else None, "textposition": "middle right",
+                "textfont": {"size": 11, "color": "#333"}, "customdata": points[key]["customdata"],
+                "hovertext": points[key]["hovertext"], "hoverinfo": "text", "cliponaxis": False}
 
-    rows["label"] = rows.apply(stance_text, axis=1) if len(rows) else []
-    rows["hover"] = [
-        "<br>".join(escape(str(part)) for part in (
-            f"{actor_name} — {dim_label}", label,
-            *(() if pd.isna(stance) else (f"{t('speaker', language)}: {speaker}",
-                                         f"{t('date', language)}: {date:%Y-%m-%d}",
-                                         f"{t('source', language)}: {sources}")),
-            *((t("contested", language),) if contested else ())))
-        for actor_name, dim_label, label, stance, speaker, date, sources, contested in zip(
-            rows["y"], rows["x"], rows["label"], rows["stance"], rows["speaker"], rows["date"],
-            rows["sources"], rows["contested"])]
-
-    figure = go.Figure()
-
-    def add(points: pd.DataFrame, name: str, color: str, symbol: str = "square", line=None, text=True):
-        figure.add_trace(go.Scatter(
-            x=points["x"], y=points["y"], mode="markers+text" if text else "markers", name=name,
-            marker={"symbol": symbol, "size": 24, "color": color, "line": line or {"width": 1, "color": "#ffffff"}},
-            text=[f"  {escape(label)}" for label in points["label"]] if text else None,
-            textposition="middle right", textfont={"size": 11, "color": "#333"},
-            customdata=points[["actor", "dimension"]].to_numpy(),
-            hovertext=points["hover"], hoverinfo="text", cliponaxis=False))
-
-    # Every legend entry is drawn even when no cell has it on this date (an empty trace has none).
-    rows = pd.concat([rows, pd.DataFrame({"x": [None], "y": [None], "label": [""], "hover": [""],
-                                          "actor": [""], "dimension": [""], "score": [None],
-                                          "stance": [None], "contested": [False], "legend_only": [True]})])
-    rows["legend_only"] = rows["legend_only"].fillna(False).astype(bool)
-    scored = rows[~rows["legend_only"]]
-
-    for score in range(2, -3, -1):
-        add(pd.concat([scored[scored["score"] == score], rows[rows["legend_only"]]]),
-            _score_label(score, language), config.color(score))
-    add(rows[rows["stance"].isna()], t("no_position", language), config.no_position_color,
-        line={"width": 1, "color": "#9e9e9e"})
-    add(pd.concat([scored[scored["contested"]], rows[rows["legend_only"]]]), t("contested", language),
-        "rgba(0,0,0,0)", symbol="square-open", line={"width": 3, "color": CONTESTED_OUTLINE}, text=False)
-    # The outline trace sits on top of the scored square; its marker needs its own colour.
-    figure.data[-1].marker.color = CONTESTED_OUTLINE
-    figure.data[-1].marker.size = 30
-
-    dimension_labels = [d.label(language) for d in config.dimensions]
-    figure.update_xaxes(categoryorder="array", categoryarray=dimension_labels, side="top",
-                        showgrid=False, zeroline=False, range=[-0.3, len(dimension_labels) - 0.1], fixedrange=True)
-    figure.update_yaxes(categoryorder="array", categoryarray=[names[a] for a in reversed(actor_order)],
-                        showgrid=False, zeroline=False, fixedrange=True)
-    subtitle = f"{config.title(language)} · {t('click_hint', language)}"
-    height = 250 + CELL_ROW_PX * max(len(actor_order), 3)  # 230 px of margins, then one row per actor
-    figure.update_layout(clickmode="event+select", dragmode=False)
-    return _layout(figure, t("matrix_title", language, date=f"{day:%Y-%m-%d}"), subtitle,
-                   footnote(dataset, language), height)
+    data = [trace(score, _score_label(score, language), config.color(score)) for score in range(2, -3, -1)]
+    data.append(trace("none", no_position, config.no_position_color, line={"width": 1, "color": "#9e9e9e"}))
+    # The outline sits on top of the scored square of every contested cell.
+    data.append(trace("contested", contested, CONTESTED_OUTLINE, symbol="square-open", text=False, size=30,
+                      line={"width": 3, "color": CONTESTED_OUTLINE}))
+    labels = [d.label(language) for d in config.dimensions]
+    layout = _frame(t("matrix_title", language, date=f"{day:%Y-%m-%d}"),
+                    f"{config.title(language)} · {t('click_hint', language)}", footnote(dataset, language),
+                    250 + CELL_ROW_PX * max(len(actor_order), 3))  # 230 px of margins, then a row per actor
+    layout.update(
+        xaxis={"categoryorder": "array", "categoryarray": labels, "side": "top", "showgrid": False,
+               "zeroline": False, "range": [-0.3, len(labels) - 0.1], "fixedrange": True},
+        yaxis={"categoryorder": "array", "categoryarray": [names[a] for a in reversed(actor_order)],
+               "showgrid": False, "zeroline": False, "fixedrange": True},
+        clickmode="event+select", dragmode=False)
+    # st.plotly_chart validates every figure it draws; validating here too would double the
+    # cost of each slider move, so the figure is built from the dict as it stands.
+    return go.Figure(data=data, layout=layout, _validate=False)
 
 
 def _discrete_colorscale(config) -> list:

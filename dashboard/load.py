@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -298,28 +299,37 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
             dataset.statements.append(Statement(actor, position, score, shown, line, order))
 
 
-def data_files(config_path: Path, config: Config | None) -> list[Path]:
-    """Every file the dataset is read from (for cache keys and for the loader)."""
-    config_path = Path(config_path)
-    files = [config_path]
-    if config is not None:
-        data_dir = config_path.parent / config.data_dir
+def data_files(config_path: Path, data_dir: Path | None) -> list[Path]:
+    """Every file the dataset is read from: config, actors, sources, then each positions file."""
+    files = [Path(config_path)]
+    if data_dir is not None:
         files += [data_dir / "actors.yaml", data_dir / "sources.yaml"]
         files += sorted((data_dir / "positions").glob("*.yaml"))
     return files
 
 
+def _file_stamp(path: Path) -> tuple:
+    try:
+        info = path.stat()
+        return str(path), info.st_size, info.st_mtime_ns
+    except OSError:
+        return str(path), -1, -1
+
+
+@lru_cache(maxsize=16)
+def _data_dir(config_stamp: tuple) -> Path | None:
+    # Keyed on config.yaml's own stamp: it is parsed again only when it changes.
+    config_path = Path(config_stamp[0])
+    config, _ = load_config(config_path)
+    return None if config is None else config_path.parent / config.data_dir
+
+
 def data_stamp(config_path: Path) -> tuple:
-    """(path, size, mtime) of every data file: changes whenever an editor saves one."""
-    config, _ = load_config(Path(config_path))
-    stamp = []
-    for path in data_files(config_path, config):
-        try:
-            info = path.stat()
-            stamp.append((str(path), info.st_size, info.st_mtime_ns))
-        except OSError:
-            stamp.append((str(path), -1, -1))
-    return tuple(stamp)
+    """(path, size, mtime) of every data file: changes whenever an editor saves one.
+
+    Runs on every dashboard rerun, so it only stats files."""
+    config_stamp = _file_stamp(Path(config_path))
+    return (config_stamp, *(_file_stamp(path) for path in data_files(config_path, _data_dir(config_stamp))[1:]))
 
 
 def load_dataset(config_path: Path | str, today: dt.date | None = None) -> Dataset:
@@ -336,6 +346,6 @@ def load_dataset(config_path: Path | str, today: dt.date | None = None) -> Datas
     seeds = _SeedTexts(root)
     seen_actors: dict[str, str] = {}
     today = today or dt.date.today()
-    for path in data_files(config_path, config)[3:]:
+    for path in data_files(config_path, data_dir)[3:]:
         _load_positions_file(path, root, dataset, seeds, seen_actors, today)
     return dataset

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -47,8 +49,12 @@ class Context:
 
     def days(self) -> list[str]:
         """Every day of the period as ISO text: the options of the date sliders (and URL values)."""
-        period = self.config.period
-        return [d.strftime("%Y-%m-%d") for d in pd.date_range(period.start, period.end, freq="D")]
+        return _days(self.config.period.start, self.config.period.end)
+
+
+@lru_cache(maxsize=4)
+def _days(start: dt.date, end: dt.date) -> list[str]:
+    return [d.strftime("%Y-%m-%d") for d in pd.date_range(start, end, freq="D")]
 
 
 def config_path() -> Path:
@@ -60,14 +66,16 @@ def config_path() -> Path:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading data…")
-def _load(path: str, stamp: tuple) -> tuple[Dataset, PositionIndex | None]:
-    # `stamp` (each file's size and mtime) is part of the cache key: a saved edit reloads.
+def _load(path: str, stamp: str) -> tuple[Dataset, PositionIndex | None]:
+    # `stamp` (a digest of each file's size and mtime) is part of the cache key: a saved edit reloads.
     dataset = load_dataset(path)
     return dataset, (PositionIndex(dataset) if dataset.config is not None else None)
 
 
 def load(path: Path) -> tuple[Dataset, PositionIndex | None]:
-    return _load(str(path), data_stamp(path))
+    # A short digest as the key: Streamlit hashes a cache key item by item on every rerun.
+    digest = hashlib.blake2b(repr(data_stamp(path)).encode(), digest_size=16).hexdigest()
+    return _load(str(path), digest)
 
 
 def plain(text: str) -> str:

@@ -89,7 +89,7 @@ def test_matrix_chart_becomes_visible(page, app_url, tmp_path):
 def test_key_event_moves_the_matrix_and_the_link(page, app_url):
     page.goto(app_url)
     wait_for_matrix(page, "2026-01-31")
-    page.get_by_role("button", name="2025-03-02 · London summit").click()
+    page.get_by_text("2025-03-02 · London summit", exact=True).click()
     wait_for_matrix(page, "2025-03-02")
     page.wait_for_function("() => location.search.includes('date=2025-03-02')", timeout=15_000)
 

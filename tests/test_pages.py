@@ -138,9 +138,10 @@ def test_moving_the_date_slider_redraws_the_matrix():
 
 def test_key_event_button_jumps_to_its_date():
     at = open_app()
-    at.button(key="event-2025-08-18").click().run()
+    at.pills(key="event").set_value("2025-08-18").run()
     assert at.select_slider(key="date").value == "2025-08-18"
     assert "Positions as of 2025-08-18" in matrix_title(at)
+    assert at.pills(key="event").value is None  # the preset does not stay selected
 
 
 def test_language_from_the_link_switches_every_label():

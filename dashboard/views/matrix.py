@@ -11,19 +11,16 @@ from ..ui import Context, day_picker, filter_actors, keep_in_url, render_stateme
 SORTS = ("name", "score", "change")
 
 
-def _jump_to(day: str) -> None:
-    st.session_state["date"] = day
+def _jump_to_event() -> None:
+    if st.session_state.get("event"):
+        st.session_state["date"] = st.session_state["event"]
+    st.session_state["event"] = None  # a preset is an action: nothing stays selected afterwards
 
 
 def _event_presets(ctx: Context) -> None:
-    st.caption(t("key_events", ctx.language))
-    events = ctx.config.events
-    for start in range(0, len(events), 4):
-        columns = st.columns(4)
-        for column, event in zip(columns, events[start:start + 4]):
-            day = f"{event.date:%Y-%m-%d}"
-            column.button(f"{event.date:%Y-%m-%d} · {event.label(ctx.language)}", key=f"event-{day}",
-                          on_click=_jump_to, args=(day,), width="stretch")
+    labels = {f"{e.date:%Y-%m-%d}": f"{e.date:%Y-%m-%d} · {e.label(ctx.language)}" for e in ctx.config.events}
+    st.pills(t("key_events", ctx.language), list(labels), format_func=labels.get, key="event",
+             on_change=_jump_to_event)
 
 
 def _actor_order(ctx: Context, actors: list[str], matrix: pd.DataFrame, sort: str, since, day) -> list[str]:
