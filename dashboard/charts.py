@@ -85,8 +85,8 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     speaker_word, date_word, source_word = t("speaker", language), t("date", language), t("source", language)
     points = {key: {"x": [], "y": [], "text": [], "customdata": [], "hovertext": []}
               for key in (2, 1, 0, -1, -2, "none", "contested")}
-    columns = [matrix[c].tolist() for c in ("actor", "dimension", "stance", "score", "stances", "speaker", "date",
-                                            "sources", "contested")]
+    columns = [matrix[c].tolist() for c in ("actor", "dimension", "stance", "score", "stances", "speaker")]
+    columns += [matrix["date"].dt.strftime("%Y-%m-%d").tolist(), matrix["sources"].tolist(), matrix["contested"].tolist()]
     for actor, dimension, stance, score, stances, speaker, date, sources, is_contested in zip(*columns):
         if actor not in names:
             continue
@@ -95,7 +95,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
         label = " | ".join(stance_labels[(dimension, s)] for s in stances.split("|")) if known else no_position
         hover = [f"{y} — {x}", label]
         if known:
-            hover += [f"{speaker_word}: {speaker}", f"{date_word}: {date:%Y-%m-%d}", f"{source_word}: {sources}"]
+            hover += [f"{speaker_word}: {speaker}", f"{date_word}: {date}", f"{source_word}: {sources}"]
         if is_contested:
             hover.append(contested)
         targets = [points[int(score)] if known else points["none"]]

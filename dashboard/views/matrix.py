@@ -72,12 +72,12 @@ def render(ctx: Context) -> None:
     event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="matrix_chart",
                             config=charts.png_config("matrix", day), width="stretch")
 
-    cells = [f"{a}.{d.id}" for a in order for d in config.dimensions]
-    seed_from_url("cell", cells, None)
+    cell_labels = {f"{a}.{d.id}": f"{ctx.actor_name(a)} — {d.label(language)}" for a in order for d in config.dimensions}
+    cells = list(cell_labels)
+    seed_from_url("cell", cell_labels, None)
     if _selected_cell(event) not in cells:  # filtered out of view
         st.session_state["cell"] = None
-    cell = st.selectbox(t("pick_cell", language), cells, key="cell",
-                        format_func=lambda c: f"{ctx.actor_name(c.split('.')[0])} — {ctx.dimension_label(c.split('.')[1])}",
+    cell = st.selectbox(t("pick_cell", language), cells, key="cell", format_func=cell_labels.get,
                         placeholder=t("click_hint", language))
     keep_in_url("cell", cell, None)
     if cell:
