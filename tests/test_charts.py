@@ -10,7 +10,7 @@ from dashboard import charts
 from dashboard.load import load_dataset
 from dashboard.query import PositionIndex, month_ends
 
-from conftest import SHIPPED_CONFIG
+from conftest import ROOT, SHIPPED_CONFIG
 
 DAY = dt.date(2025, 2, 17)
 
@@ -77,20 +77,14 @@ def test_matrix_in_japanese_uses_japanese_labels(shipped):
 
 
 def test_data_text_is_escaped_in_hover_and_labels(make_dataset):
-    config = make_dataset({"data/positions/gbr.yaml": """\
-        actor: GBR
-        positions:
-          - dimension: troops
-            date: 2025-03-02
-            stance: willing
-            speaker: <script>alert(1)</script>
-            summary: {en: x, ja: x}
-            source: web-1
-        """})
+    fixtures = ROOT / "tests" / "fixtures" / "bad"
+    config = make_dataset({name: (fixtures / f"html_in_text.{part}.yaml").read_text(encoding="utf-8")
+                           for name, part in (("data/actors.yaml", "actors"), ("data/positions/gbr.yaml", "gbr"))})
     dataset = load_dataset(config)
-    figure = matrix_figure(dataset, PositionIndex(dataset), dt.date(2025, 3, 3))
+    figure = matrix_figure(dataset, PositionIndex(dataset), dt.date(2025, 6, 2))
     hover = " ".join(h for t in figure.data if t.hovertext is not None for h in t.hovertext)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hover and "<script>" not in hover
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in hover
+    assert "United Kingdom &lt;script&gt;" in hover and "<script>" not in hover and "<img" not in hover
 
 
 def test_timeline_marks_every_key_event_and_names_it_in_a_key(shipped):

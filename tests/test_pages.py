@@ -188,21 +188,14 @@ def test_a_saved_edit_shows_on_the_next_rerun(make_dataset):
 
 
 def test_html_in_data_is_shown_as_text(make_dataset):
-    config = make_dataset({"data/positions/gbr.yaml": """\
-        actor: GBR
-        positions:
-          - dimension: troops
-            date: 2025-03-02
-            stance: willing
-            speaker: <img src=x onerror=alert(1)>
-            summary: {en: "<script>alert('x')</script>", ja: x}
-            source: web-1
-        """})
-    at = open_app(config, params={"date": "2025-03-03", "cell": "GBR.troops"})
+    config = make_dataset({name: (FIXTURES / f"html_in_text.{part}.yaml").read_text(encoding="utf-8")
+                           for name, part in (("data/actors.yaml", "actors"), ("data/positions/gbr.yaml", "gbr"))})
+    at = open_app(config, params={"date": "2025-06-02", "cell": "GBR.troops"})
     assert not at.exception
     for element in at.get("markdown"):
         assert not element.proto.allow_html
     assert "\\<script\\>" in texts(at)  # markdown-escaped: shows literally
+    assert "United Kingdom \\<script\\>" in at.subheader[0].value
 
 
 def test_evidence_search_filters_statements_and_offers_csv():

@@ -6,7 +6,7 @@ import streamlit as st
 
 from .. import charts
 from ..i18n import t
-from ..ui import Context, day_picker, filter_actors, keep_in_url, render_statement, seed_from_url
+from ..ui import Context, day_picker, filter_actors, keep_in_url, plain, render_statement, seed_from_url
 
 SORTS = ("name", "score", "change")
 
@@ -82,7 +82,7 @@ def render(ctx: Context) -> None:
     keep_in_url("cell", cell, None)
     if cell:
         actor_id, dimension_id = cell.split(".", 1)
-        st.subheader(t("evidence_for", language, actor=ctx.actor_name(actor_id),
+        st.subheader(t("evidence_for", language, actor=plain(ctx.actor_name(actor_id)),
                        dimension=ctx.dimension_label(dimension_id)))
         statements = ctx.index.in_force(actor_id, dimension_id, day)
         if statements.empty:
