@@ -49,5 +49,7 @@ def export_briefing(dataset: Dataset, as_of: dt.date, out_dir: Path, language: s
     _use_system_chromium()
     paths = [out_dir / name for name in figures]
     progress(f"rendering {len(paths)} charts to {out_dir} …")
-    pio.write_images(list(figures.values()), paths, format="png", width=EXPORT_WIDTH, scale=2)
+    # write_images sizes every image to plotly's default unless told each figure's own height.
+    pio.write_images(list(figures.values()), paths, format="png", width=EXPORT_WIDTH, scale=2,
+                     height=[figure.layout.height for figure in figures.values()])
     return paths
