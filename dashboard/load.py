@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -239,8 +239,8 @@ def _check_position(position: Position, item: Mapping, shown: str, dataset: Data
     return None if found or stance is None else stance.score
 
 
-def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedTexts,
-                         seen_actors: dict[str, str], today: dt.date) -> None:
+def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedTexts, today: dt.date) -> None:
+    # One file per actor, named after it: a second file for an actor fails the name check.
     shown = _shown(path, root)
     data, problems = read_yaml(path, shown)
     dataset.problems += problems
@@ -275,11 +275,6 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
             message = f"file name '{path.name}' does not match actor '{actor}'; name it {actor.lower()}.yaml"
         dataset.problems.append(Problem("file-name", shown, actor_line, message))
         return
-    if actor in seen_actors:
-        dataset.problems.append(Problem("duplicate-id", shown, actor_line,
-                                        f"actor '{actor}' already has a positions file: {seen_actors[actor]}"))
-        return
-    seen_actors[actor] = shown
     items = data.get("positions")
     if items is None:
         return
@@ -344,8 +339,7 @@ def load_dataset(config_path: Path | str, today: dt.date | None = None) -> Datas
     _load_actors(root, data_dir, dataset)
     _load_sources(root, data_dir, dataset)
     seeds = _SeedTexts(root)
-    seen_actors: dict[str, str] = {}
     today = today or dt.date.today()
     for path in data_files(config_path, data_dir)[3:]:
-        _load_positions_file(path, root, dataset, seeds, seen_actors, today)
+        _load_positions_file(path, root, dataset, seeds, today)
     return dataset
