@@ -72,3 +72,9 @@ def test_every_key_event_has_a_statement_within_a_week():
     for event in dataset.config.events:
         near = [s for s in dataset.statements if abs(s.position.date - event.date) <= week]
         assert near, f"no statement within a week of {event.label.en} ({event.date})"
+
+
+def test_every_shipped_source_is_cited_by_a_statement():
+    dataset = load_dataset(SHIPPED_CONFIG)
+    cited = {s.position.source for s in dataset.statements}
+    assert sorted(set(dataset.sources) - cited) == []
