@@ -71,7 +71,7 @@ def png_config(name: str, day) -> dict:
 
 
 def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str], day: dt.date,
-                  language: str) -> go.Figure:
+                  language: str, interactive: bool = True) -> go.Figure:
     """Actors × dimensions as square markers (clickable, unlike go.Heatmap cells).
 
     Each point's customdata is [actor id, dimension id] so a click names its cell. Built in
@@ -128,7 +128,8 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
                       line={"width": 3, "color": CONTESTED_OUTLINE}))
     labels = [d.label(language) for d in config.dimensions]
     layout = _frame(t("matrix_title", language, date=f"{day:%Y-%m-%d}"),
-                    f"{config.title(language)} · {t('click_hint', language)}", footnote(dataset, language),
+                    config.title(language) + (f" · {t('click_hint', language)}" if interactive else ""),
+                    footnote(dataset, language),
                     250 + CELL_ROW_PX * max(len(actor_order), 3))  # 230 px of margins, then a row per actor
     layout.update(
         xaxis={"categoryorder": "array", "categoryarray": labels, "side": "top", "showgrid": False,

@@ -36,7 +36,8 @@ def export_briefing(dataset: Dataset, as_of: dt.date, out_dir: Path, language: s
     order = sorted(dataset.actors, key=lambda a: dataset.actors[a].name(language))
 
     figures = {
-        f"matrix_{as_of}_{language}.png": charts.matrix_figure(dataset, index.matrix(as_of), order, as_of, language),
+        f"matrix_{as_of}_{language}.png": charts.matrix_figure(
+            dataset, index.matrix(as_of), order, as_of, language, interactive=False),
         f"shifts_{shifts_from}_{as_of}_{language}.png": charts.shifts_figure(
             dataset, index.shifts(shifts_from, as_of), shifts_from, as_of, language),
     }
