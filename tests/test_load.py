@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 6, 1)  # after the period, so only the period end limits d
 GBR_FILE = "data/positions/gbr.yaml"
 
 
-def statement(**fields) -> str:
+def position_item(**fields) -> str:
     """One position as a YAML list item. Its keys sit on fixed lines when it is the first item
     of a file: dimension 3, date 4, stance 5, speaker 6, summary 7, source 8, extras 9 on.
     A field given as None is left out."""
@@ -38,7 +38,7 @@ def positions_file(actor: str, *statements: str) -> str:
     return f"actor: {actor}\npositions:\n" + "".join(statements)
 
 
-POL_FILE = positions_file("POL", statement(stance="rules_out", speaker="Donald Tusk, Prime Minister"))
+POL_FILE = positions_file("POL", position_item(stance="rules_out", speaker="Donald Tusk, Prime Minister"))
 
 
 def load(make_dataset, files: dict[str, str | bytes], today: dt.date = TODAY):
@@ -61,7 +61,7 @@ def gbr_statements(dataset) -> list:
 # --- the baseline the bad cases are compared with -------------------------------------------
 
 def test_small_valid_dataset_loads_without_problems(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement())})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item())})
     assert messages(dataset) == []
     assert [(s.actor, s.position.dimension, s.position.stance, s.score, s.path, s.line) for s in dataset.statements] == [
         ("GBR", "troops", "willing", 1, "data/positions/gbr.yaml", 3),
@@ -120,8 +120,8 @@ def test_actors_file_that_is_a_mapping_reported(make_dataset):
 # --- duplicate and unknown keys ----------------------------------------------------------------
 
 def test_duplicate_key_reported_with_line(make_dataset):
-    first = statement(stance="willing") + "    stance: rules_out\n"  # stance twice: which one is meant?
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", first, statement(dimension="nato", stance="supports"))})
+    first = position_item(stance="willing") + "    stance: rules_out\n"  # stance twice: which one is meant?
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", first, position_item(dimension="nato", stance="supports"))})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:9: duplicate key 'stance' (first at line 5); remove one of them"]
     # The ambiguous record is left out; the next record of the same file still loads.
@@ -130,7 +130,7 @@ def test_duplicate_key_reported_with_line(make_dataset):
 
 
 def test_nested_duplicate_key_leaves_the_record_out(make_dataset):
-    item = statement(summary="{en: Ready., en: Not ready., ja: 用意がある。}")
+    item = position_item(summary="{en: Ready., en: Not ready., ja: 用意がある。}")
     dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", item)})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:7: duplicate key 'en' (first at line 7); remove one of them"]
@@ -139,7 +139,7 @@ def test_nested_duplicate_key_leaves_the_record_out(make_dataset):
 
 
 def test_duplicate_top_level_key_leaves_the_file_out(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: "actor: GBR\nactor: POL\npositions:\n" + statement()})
+    dataset = load(make_dataset, {GBR_FILE: "actor: GBR\nactor: POL\npositions:\n" + position_item()})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:2: duplicate key 'actor' (first at line 1); remove one of them"]
     assert gbr_statements(dataset) == []
@@ -147,7 +147,7 @@ def test_duplicate_top_level_key_leaves_the_file_out(make_dataset):
 
 
 def test_unknown_key_suggests_the_known_one(make_dataset):
-    item = statement(stance=None) + "    stnce: willing\n"
+    item = position_item(stance=None) + "    stnce: willing\n"
     dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", item)})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:3: missing required field 'stance'",
@@ -167,19 +167,19 @@ def test_unknown_key_in_config_suggests_the_known_one(make_dataset):
 # --- missing fields and wrong types ------------------------------------------------------------
 
 def test_missing_required_field_reported_at_its_record(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(speaker=None))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(speaker=None))})
     assert messages(dataset) == ["data/positions/gbr.yaml:3: missing required field 'speaker'"]
     assert_poland_still_loads(dataset)
 
 
 def test_missing_actor_field_reported(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: "positions:\n" + statement()})
+    dataset = load(make_dataset, {GBR_FILE: "positions:\n" + position_item()})
     assert messages(dataset) == ["data/positions/gbr.yaml:1: missing required field 'actor'"]
     assert_poland_still_loads(dataset)
 
 
 def test_missing_summary_language_reported_with_its_field(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(summary="{en: Ready.}"))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(summary="{en: Ready.}"))})
     assert messages(dataset) == ["data/positions/gbr.yaml:7: missing required field 'summary.ja'"]
     assert_poland_still_loads(dataset)
 
@@ -191,27 +191,27 @@ def test_missing_summary_language_reported_with_its_field(make_dataset):
     ("2025-02-17T10:00:00", "data/positions/gbr.yaml:4: date: '2025-02-17T10:00:00' is not a real date; write YYYY-MM-DD"),
 ])
 def test_date_that_is_not_a_real_date_reported(make_dataset, date, expected):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(date=date))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(date=date))})
     assert messages(dataset) == [expected]
     assert_poland_still_loads(dataset)
 
 
 def test_summary_given_as_text_reported_as_wrong_type(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(summary="Ready to send troops."))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(summary="Ready to send troops."))})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:7: summary: expected a mapping, got text 'Ready to send troops.'"]
     assert_poland_still_loads(dataset)
 
 
 def test_confidence_outside_its_scale_reported(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement() + "    confidence: sure\n")})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item() + "    confidence: sure\n")})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:9: confidence: input should be 'high', 'medium' or 'low' (got 'sure')"]
     assert_poland_still_loads(dataset)
 
 
 def test_position_that_is_not_a_mapping_reported(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: "actor: GBR\npositions:\n  - just text\n" + statement()})
+    dataset = load(make_dataset, {GBR_FILE: "actor: GBR\npositions:\n  - just text\n" + position_item()})
     assert messages(dataset) == ["data/positions/gbr.yaml:3: each position must be a mapping of fields"]
     assert [s.line for s in gbr_statements(dataset)] == [4]
     assert_poland_still_loads(dataset)
@@ -229,7 +229,7 @@ def test_score_that_is_not_a_number_in_config_reported_with_line(make_dataset):
 # --- references: actor, dimension, stance, source ----------------------------------------------
 
 def test_unknown_actor_reported_with_suggestion(make_dataset):
-    dataset = load(make_dataset, {"data/positions/gbx.yaml": positions_file("GBX", statement())})
+    dataset = load(make_dataset, {"data/positions/gbx.yaml": positions_file("GBX", position_item())})
     assert messages(dataset) == ["data/positions/gbx.yaml:1: unknown actor 'GBX', not in actors.yaml; did you mean 'GBR'?"]
     assert_poland_still_loads(dataset)
 
@@ -243,7 +243,7 @@ def test_unknown_actor_reported_with_suggestion(make_dataset):
     ("source", "seed-00", "data/positions/gbr.yaml:8: unknown source 'seed-00'; did you mean 'seed-000'?"),
 ])
 def test_unknown_reference_reported_with_line(make_dataset, field, value, expected):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(**{field: value}))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(**{field: value}))})
     assert messages(dataset) == [expected]
     assert gbr_statements(dataset) == []
     assert_poland_still_loads(dataset)
@@ -262,7 +262,7 @@ def test_unknown_group_reported_and_actor_kept(make_dataset):
 # --- file names and duplicate ids --------------------------------------------------------------
 
 def test_file_name_not_matching_actor_reported(make_dataset):
-    dataset = load(make_dataset, {"data/positions/uk.yaml": positions_file("GBR", statement())})
+    dataset = load(make_dataset, {"data/positions/uk.yaml": positions_file("GBR", position_item())})
     assert messages(dataset) == [
         "data/positions/uk.yaml:1: file name 'uk.yaml' does not match actor 'GBR'; name it gbr.yaml"]
     assert gbr_statements(dataset) == []
@@ -271,8 +271,8 @@ def test_file_name_not_matching_actor_reported(make_dataset):
 
 def test_second_positions_file_for_one_actor_reported(make_dataset):
     dataset = load(make_dataset, {
-        GBR_FILE: positions_file("GBR", statement()),
-        "data/positions/gbr-2025.yaml": positions_file("GBR", statement(dimension="nato", stance="supports")),
+        GBR_FILE: positions_file("GBR", position_item()),
+        "data/positions/gbr-2025.yaml": positions_file("GBR", position_item(dimension="nato", stance="supports")),
     })
     assert messages(dataset) == [
         "data/positions/gbr-2025.yaml:1: actor 'GBR' already has a positions file, data/positions/gbr.yaml; "
@@ -315,7 +315,7 @@ def test_actor_id_not_upper_case_reported_in_words(make_dataset):
 # --- dates -------------------------------------------------------------------------------------
 
 def test_date_after_period_end_reported(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(date="2026-03-01", source="web-1"))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(date="2026-03-01", source="web-1"))})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:4: date 2026-03-01 is after the period end 2026-01-31",
         "data/positions/gbr.yaml:4: date 2026-03-01 is after source 'web-1' was published (2025-06-30)",
@@ -324,27 +324,27 @@ def test_date_after_period_end_reported(make_dataset):
 
 
 def test_date_in_the_future_reported(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(date="2025-06-01", source="web-1"))},
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(date="2025-06-01", source="web-1"))},
                    today=dt.date(2025, 5, 1))
     assert messages(dataset) == ["data/positions/gbr.yaml:4: date 2025-06-01 is in the future"]
     assert_poland_still_loads(dataset)
 
 
 def test_date_after_source_published_reported(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(date="2025-02-19"))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(date="2025-02-19"))})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:4: date 2025-02-19 is after source 'seed-000' was published (2025-02-18)"]
     assert_poland_still_loads(dataset)
 
 
 def test_date_on_source_published_day_is_allowed(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(date="2025-02-18"))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(date="2025-02-18"))})
     assert messages(dataset) == []
     assert len(gbr_statements(dataset)) == 1
 
 
 def test_date_before_period_start_is_allowed_as_baseline(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement(date="2024-07-10"))})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(date="2024-07-10"))})
     assert messages(dataset) == []
     assert [s.position.date for s in gbr_statements(dataset)] == [dt.date(2024, 7, 10)]
 
@@ -400,7 +400,7 @@ def test_missing_seed_file_reported(make_dataset):
 
 
 def test_position_citing_a_rejected_source_points_at_its_problem(make_dataset):
-    item = statement(source="web-1", date="2025-06-01")
+    item = position_item(source="web-1", date="2025-06-01")
     dataset = load(make_dataset, {"data/sources.yaml": source_with("url: javascript:alert(1)"),
                                   GBR_FILE: positions_file("GBR", item)})
     assert messages(dataset) == [
@@ -413,7 +413,7 @@ def test_position_citing_a_rejected_source_points_at_its_problem(make_dataset):
 def test_positions_of_a_rejected_actor_point_at_its_problem(make_dataset):
     actors = "- id: GBR\n  name: {en: United Kingdom}\n  kind: state\n" \
              "- id: POL\n  name: {en: Poland, ja: ポーランド}\n  kind: state\n"
-    dataset = load(make_dataset, {"data/actors.yaml": actors, GBR_FILE: positions_file("GBR", statement())})
+    dataset = load(make_dataset, {"data/actors.yaml": actors, GBR_FILE: positions_file("GBR", position_item())})
     assert messages(dataset) == [
         "data/actors.yaml:2: missing required field 'name.ja'",
         "data/positions/gbr.yaml:1: actor 'GBR' is left out until its problem in actors.yaml is fixed",
@@ -427,7 +427,7 @@ SEED_QUOTE = "スターマー英首相は17日付の英紙テレグラフに寄�
 
 
 def test_quote_not_in_its_seed_reported(make_dataset):
-    item = statement(quote="スターマー英首相は英国軍を派遣しないと表明した。")
+    item = position_item(quote="スターマー英首相は英国軍を派遣しないと表明した。")
     dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", item)})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:9: quote not found in seed seeds/000_1a80b456816d0e91.txt "
@@ -439,7 +439,7 @@ def test_quote_not_in_its_seed_reported(make_dataset):
 def test_quote_with_other_line_breaks_and_spaces_is_found_in_seed(make_dataset):
     # The quote breaks the sentence over lines and adds ASCII and full-width spaces.
     quote = SEED_QUOTE[:20] + "\n" + SEED_QUOTE[20:40] + " \u3000" + SEED_QUOTE[40:]
-    item = statement(quote='"' + quote.replace("\n", "\\n") + '"')
+    item = position_item(quote='"' + quote.replace("\n", "\\n") + '"')
     dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", item)})
     assert messages(dataset) == []
     assert [s.position.quote for s in gbr_statements(dataset)] == [quote]
@@ -448,7 +448,7 @@ def test_quote_with_other_line_breaks_and_spaces_is_found_in_seed(make_dataset):
 def test_quote_found_in_seed_that_breaks_lines_mid_sentence(make_dataset):
     seed = "英国は部隊を派遣する用意が\nあると表明した。\n"
     sources = source_with("seed: seeds/broken_lines.txt")
-    item = statement(source="web-1", date="2025-06-01", quote="部隊を派遣する用意があると表明した")
+    item = position_item(source="web-1", date="2025-06-01", quote="部隊を派遣する用意があると表明した")
     dataset = load(make_dataset, {"seeds/broken_lines.txt": seed, "data/sources.yaml": sources,
                                   GBR_FILE: positions_file("GBR", item)})
     assert messages(dataset) == []
@@ -468,7 +468,7 @@ def test_alias_bomb_is_refused_quickly_and_the_rest_loads(make_dataset):
 
 
 def test_several_megabyte_file_is_refused_and_the_rest_loads(make_dataset):
-    body = statement() * (3 * MAX_FILE_BYTES // len(statement().encode()) // 2)
+    body = position_item() * (3 * MAX_FILE_BYTES // len(position_item().encode()) // 2)
     text = positions_file("GBR", body)
     size = len(text.encode("utf-8"))
     assert size > MAX_FILE_BYTES
@@ -480,7 +480,7 @@ def test_several_megabyte_file_is_refused_and_the_rest_loads(make_dataset):
 
 
 def test_bytes_that_are_not_utf8_reported_with_line(make_dataset):
-    text = positions_file("GBR", statement(speaker="Keir Starmer")).encode("utf-8").replace(b"Keir", b"K\xe9ir")
+    text = positions_file("GBR", position_item(speaker="Keir Starmer")).encode("utf-8").replace(b"Keir", b"K\xe9ir")
     dataset = load(make_dataset, {GBR_FILE: text})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:6: bytes that are not UTF-8 (byte 0xe9); save the file as UTF-8"]
@@ -488,7 +488,7 @@ def test_bytes_that_are_not_utf8_reported_with_line(make_dataset):
 
 
 def test_latin1_file_reported_not_loaded_as_mojibake(make_dataset):
-    text = positions_file("GBR", statement(speaker="Søren Gade")).encode("latin-1", errors="replace")
+    text = positions_file("GBR", position_item(speaker="Søren Gade")).encode("latin-1", errors="replace")
     dataset = load(make_dataset, {GBR_FILE: text})
     assert messages(dataset) == [
         "data/positions/gbr.yaml:6: bytes that are not UTF-8 (byte 0xf8); save the file as UTF-8"]
@@ -496,7 +496,7 @@ def test_latin1_file_reported_not_loaded_as_mojibake(make_dataset):
 
 @pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b"])
 def test_control_character_reported_on_its_line_in_one_line(make_dataset, character):
-    text = positions_file("GBR", statement(speaker=f"Keir{character} Starmer"))
+    text = positions_file("GBR", position_item(speaker=f"Keir{character} Starmer"))
     dataset = load(make_dataset, {GBR_FILE: text.encode("utf-8")})
     assert messages(dataset) == [
         f"data/positions/gbr.yaml:6: control character U+{ord(character):04X} is not allowed in YAML; delete it"]
@@ -523,7 +523,7 @@ def test_link_to_an_endless_file_is_refused_in_bounded_time(make_dataset):
 
 
 def test_huge_pasted_value_is_cut_short_in_the_message(make_dataset):
-    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", statement() + "    confidence: " + "x" * 5000 + "\n")})
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item() + "    confidence: " + "x" * 5000 + "\n")})
     (message,) = messages(dataset)
     assert message.startswith("data/positions/gbr.yaml:9: confidence: input should be 'high', 'medium' or 'low' (got 'xxx")
     assert message.endswith("…')") and len(message) < 200
@@ -531,7 +531,7 @@ def test_huge_pasted_value_is_cut_short_in_the_message(make_dataset):
 
 
 def test_utf8_bom_and_crlf_line_endings_are_accepted(make_dataset):
-    text = positions_file("GBR", statement(), statement(dimension="nato", stance="supports"))
+    text = positions_file("GBR", position_item(), position_item(dimension="nato", stance="supports"))
     data = ("\ufeff" + text).replace("\n", "\r\n").encode("utf-8")
     dataset = load(make_dataset, {GBR_FILE: data})
     assert messages(dataset) == []
@@ -540,7 +540,7 @@ def test_utf8_bom_and_crlf_line_endings_are_accepted(make_dataset):
 
 
 def test_crlf_file_reports_the_right_line(make_dataset):
-    text = positions_file("GBR", statement(), statement(dimension="nato", stance="suports"))
+    text = positions_file("GBR", position_item(), position_item(dimension="nato", stance="suports"))
     dataset = load(make_dataset, {GBR_FILE: text.replace("\n", "\r\n").encode("utf-8")})
     assert [problem.line for problem in dataset.problems] == [11]
 
@@ -615,8 +615,8 @@ def test_data_stamp_changes_when_a_file_is_saved_or_added(make_dataset):
     before = data_stamp(config)
     assert data_stamp(config) == before
     pol = config.parent / "data" / "positions" / "pol.yaml"
-    pol.write_text(POL_FILE + statement(dimension="nato", stance="supports"), encoding="utf-8")
+    pol.write_text(POL_FILE + position_item(dimension="nato", stance="supports"), encoding="utf-8")
     edited = data_stamp(config)
     assert edited != before
-    (config.parent / GBR_FILE).write_text(positions_file("GBR", statement()), encoding="utf-8")
+    (config.parent / GBR_FILE).write_text(positions_file("GBR", position_item()), encoding="utf-8")
     assert len(data_stamp(config)) == len(edited) + 1
