@@ -7,6 +7,7 @@ subset of HTML in labels and hover text.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from html import escape
 
 import pandas as pd
@@ -18,6 +19,7 @@ from .load import Dataset
 FONT = "Noto Sans CJK JP, Noto Sans, Arial, sans-serif"  # CJK glyphs in PNG exports too
 CELL_ROW_PX = 30
 CONTESTED_OUTLINE = "#111111"
+_escape = lru_cache(maxsize=8192)(escape)  # matrix labels repeat on every slider move
 
 
 def _score_label(score: int, language: str) -> str:
@@ -70,72 +72,105 @@ def png_config(name: str, day) -> dict:
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"stance-matrix_{name}_{day}"}}
 
 
+def cell_key(actor_id: str, dimension_id: str) -> str:
+    """How a matrix cell is named in clicks, links and pickers: 'GBR.troops'."""
+    return f"{actor_id}.{dimension_id}"
+
+
+@lru_cache(maxsize=65536)  # most cells read the same from one slider move to the next
+def _cell_hover(language: str, actor: str, dimension: str, label: str, speaker: str | None = None,
+                date: str | None = None, sources: str | None = None, contested: bool = False) -> str:
+    """A matrix cell's hover text, HTML-escaped: where, what, and (when known) who, when, which source."""
+    parts = [f"{actor} — {dimension}", label]
+    if speaker is not None:
+        parts += [f"{t('speaker', language)}: {speaker}", f"{t('date', language)}: {date}",
+                  f"{t('source', language)}: {sources}"]
+    if contested:
+        parts.append(t("contested", language))
+    return "<br>".join(escape(part) for part in parts)
+
+
+def _legend_key(name: str, marker: dict) -> dict:
+    """A trace with no visible point that only puts `name` and its symbol in the legend."""
+    return {"type": "scatter", "x": [None], "y": [None], "name": name, "mode": "markers", "marker": marker,
+            "hoverinfo": "skip", "showlegend": True}
+
+
 def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str], day: dt.date,
                   language: str, interactive: bool = True) -> go.Figure:
     """Actors × dimensions as square markers (clickable, unlike go.Heatmap cells).
 
-    Each point's customdata is [actor id, dimension id] so a click names its cell. Built in
-    one pass over plain lists and as one figure dict: this runs on every slider move.
+    Each point's customdata is its cell_key, so a click names its cell. This runs on every
+    slider move, and plotly copies and walks every value of a figure on its way to the
+    browser, so the cells are one trace of flat lists (outlines of contested cells a second)
+    on numeric axes named by tick labels; the legend is a key of empty traces.
     """
     config = dataset.config
+    columns_of = {d.id: i for i, d in enumerate(config.dimensions)}
     dimension_labels = {d.id: d.label(language) for d in config.dimensions}
     stance_labels = {(d.id, s.id): s.label(language) for d in config.dimensions for s in d.stances}
     names = {a: dataset.actors[a].name(language) for a in actor_order}
-    no_position, contested = t("no_position", language), t("contested", language)
-    speaker_word, date_word, source_word = t("speaker", language), t("date", language), t("source", language)
-    points = {key: {"x": [], "y": [], "text": [], "customdata": [], "hovertext": []}
-              for key in (2, 1, 0, -1, -2, "none", "contested")}
-    columns = [matrix[c].tolist() for c in ("actor", "dimension", "stance", "score", "stances", "speaker")]
-    columns += [matrix["date"].dt.strftime("%Y-%m-%d").tolist(), matrix["sources"].tolist(), matrix["contested"].tolist()]
-    for actor, dimension, stance, score, stances, speaker, date, sources, is_contested in zip(*columns):
+    rows_of = {a: i for i, a in enumerate(reversed(actor_order))}  # the first actor on top
+    colors = {score: config.color(score) for score in range(-2, 3)}
+    no_position = t("no_position", language)
+    cells = {"x": [], "y": [], "color": [], "text": [], "customdata": [], "hovertext": []}
+    outlined = {"x": [], "y": []}
+    labels: dict[tuple[str, str], str] = {}
+    columns = [matrix[c].tolist() for c in ("actor", "dimension", "stance", "score", "stances", "speaker", "sources",
+                                            "contested")]
+    columns.append(matrix["date"].to_numpy().astype("datetime64[D]").astype(str).tolist())
+    for actor, dimension, stance, score, stances, speaker, sources, is_contested, date in zip(*columns):
         if actor not in names:
             continue
-        y, x = names[actor], dimension_labels[dimension]
-        known = isinstance(stance, str)
-        label = " | ".join(stance_labels[(dimension, s)] for s in stances.split("|")) if known else no_position
-        hover = [f"{y} — {x}", label]
-        if known:
-            hover += [f"{speaker_word}: {speaker}", f"{date_word}: {date}", f"{source_word}: {sources}"]
+        x, y = columns_of[dimension], rows_of[actor]
+        if isinstance(stance, str):
+            label = labels.get((dimension, stances))
+            if label is None:
+                label = labels[(dimension, stances)] = " | ".join(stance_labels[(dimension, s)]
+                                                                  for s in stances.split("|"))
+            color = colors[int(score)]
+            hover = _cell_hover(language, names[actor], dimension_labels[dimension], label, speaker, date, sources,
+                                is_contested)
+        else:
+            label, color = no_position, config.no_position_color
+            hover = _cell_hover(language, names[actor], dimension_labels[dimension], label)
         if is_contested:
-            hover.append(contested)
-        targets = [points[int(score)] if known else points["none"]]
-        if known and is_contested:
-            targets.append(points["contested"])
-        for target in targets:
-            target["x"].append(x)
-            target["y"].append(y)
-            target["text"].append(f"  {escape(label)}")
-            target["customdata"].append([actor, dimension])
-            target["hovertext"].append("<br>".join(escape(str(part)) for part in hover))
-    for target in points.values():  # an empty trace has no legend entry: give each a blank point
-        for key, blank in (("x", None), ("y", None), ("text", ""), ("customdata", ["", ""]), ("hovertext", "")):
-            target[key].append(blank)
+            outlined["x"].append(x)
+            outlined["y"].append(y)
+        cells["x"].append(x)
+        cells["y"].append(y)
+        cells["color"].append(color)
+        cells["text"].append("  " + _escape(label))
+        cells["customdata"].append(cell_key(actor, dimension))
+        cells["hovertext"].append(hover)
 
-    def trace(key, name: str, color: str, symbol: str = "square", line=None, text: bool = True,
-              size: int = 24) -> dict:
-        return {"type": "scatter", "x": points[key]["x"], "y": points[key]["y"], "name": name,
-                "mode": "markers+text" if text else "markers",
-                "marker": {"symbol": symbol, "size": size, "color": color,
-                           "line": line or {"width": 1, "color": "#ffffff"}},
-                "text": points[key]["text"] if text else None, "textposition": "middle right",
-                "textfont": {"size": 11, "color": "#333"}, "customdata": points[key]["customdata"],
-                "hovertext": points[key]["hovertext"], "hoverinfo": "text", "cliponaxis": False}
-
-    data = [trace(score, _score_label(score, language), config.color(score)) for score in range(2, -3, -1)]
-    data.append(trace("none", no_position, config.no_position_color, line={"width": 1, "color": "#9e9e9e"}))
-    # The outline sits on top of the scored square of every contested cell.
-    data.append(trace("contested", contested, CONTESTED_OUTLINE, symbol="square-open", text=False, size=30,
-                      line={"width": 3, "color": CONTESTED_OUTLINE}))
-    labels = [d.label(language) for d in config.dimensions]
+    square = {"symbol": "square", "size": 24, "line": {"width": 1, "color": "#ffffff"}}
+    outline = {"symbol": "square-open", "size": 30, "color": CONTESTED_OUTLINE,
+               "line": {"width": 3, "color": CONTESTED_OUTLINE}}
+    data = [
+        {"type": "scatter", "x": cells["x"], "y": cells["y"], "mode": "markers+text", "showlegend": False,
+         "marker": {**square, "color": cells["color"]}, "text": cells["text"], "textposition": "middle right",
+         "textfont": {"size": 11, "color": "#333"}, "customdata": cells["customdata"],
+         "hovertext": cells["hovertext"], "hoverinfo": "text", "cliponaxis": False},
+        # Drawn over the scored square of each contested cell; clicks and hover pass through.
+        {"type": "scatter", "x": outlined["x"], "y": outlined["y"], "mode": "markers", "showlegend": False,
+         "marker": outline, "hoverinfo": "skip", "cliponaxis": False},
+    ]
+    data += [_legend_key(_score_label(score, language), {**square, "color": colors[score]}) for score in range(2, -3, -1)]
+    data.append(_legend_key(no_position, {**square, "color": config.no_position_color,
+                                          "line": {"width": 1, "color": "#9e9e9e"}}))
+    data.append(_legend_key(t("contested", language), outline))
     layout = _frame(t("matrix_title", language, date=f"{day:%Y-%m-%d}"),
                     config.title(language) + (f" · {t('click_hint', language)}" if interactive else ""),
                     footnote(dataset, language),
                     250 + CELL_ROW_PX * max(len(actor_order), 3))  # 230 px of margins, then a row per actor
+    layout["legend"].update(itemclick=False, itemdoubleclick=False)  # a key to the colours, not a filter
+    axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array"}
     layout.update(
-        xaxis={"categoryorder": "array", "categoryarray": labels, "side": "top", "showgrid": False,
-               "zeroline": False, "range": [-0.3, len(labels) - 0.1], "fixedrange": True},
-        yaxis={"categoryorder": "array", "categoryarray": [names[a] for a in reversed(actor_order)],
-               "showgrid": False, "zeroline": False, "fixedrange": True},
+        xaxis={**axis, "tickvals": list(range(len(columns_of))), "side": "top", "range": [-0.3, len(columns_of) - 0.1],
+               "ticktext": [_escape(label) for label in dimension_labels.values()]},
+        yaxis={**axis, "tickvals": list(range(len(rows_of))), "range": [-0.5, max(len(rows_of), 1) - 0.5],
+               "ticktext": [_escape(names[a]) for a in rows_of]},
         clickmode="event+select", dragmode=False)
     # st.plotly_chart validates every figure it draws; validating here too would double the
     # cost of each slider move, so the figure is built from the dict as it stands.

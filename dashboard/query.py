@@ -53,7 +53,7 @@ class PositionIndex:
             {name: [] for name in STATEMENT_COLUMNS}
         frame = pd.DataFrame(columns, columns=STATEMENT_COLUMNS)
         # Explicit dtypes, so that a dataset without statements still gives well-typed frames.
-        frame = frame.astype({name: "int64" if name in ("score", "line", "order") else "str"
+        frame = frame.astype({name: "int64" if name in ("score", "line", "order") else pd.StringDtype("python", na_value=np.nan)
                               for name in STATEMENT_COLUMNS if name != "date"})
         frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
         frame["confidence_rank"] = frame["confidence"].map(CONFIDENCE_RANK).astype("int64")

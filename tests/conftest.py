@@ -87,3 +87,20 @@ def make_dataset(tmp_path):
         return tmp_path / "config.yaml"
 
     return build
+
+
+def matrix_cells(spec: dict) -> dict[str, dict]:
+    """What the matrix chart shows for each cell key ('GBR.troops'), read from its figure dict
+    (the spec st.plotly_chart sends, or go.Figure.to_dict()): the legend entry whose colour
+    the square has, the row and column it sits in, its label, hover text and outline."""
+    data, layout = spec["data"], spec["layout"]
+    legend = {trace["marker"]["color"]: trace["name"] for trace in data if trace.get("showlegend")}
+    (cells,) = [trace for trace in data if trace.get("customdata")]
+    (outline,) = [trace for trace in data if trace["marker"]["symbol"] == "square-open" and not trace.get("showlegend")]
+    rows = dict(zip(layout["yaxis"]["tickvals"], layout["yaxis"]["ticktext"]))
+    columns = dict(zip(layout["xaxis"]["tickvals"], layout["xaxis"]["ticktext"]))
+    outlined = set(zip(outline["x"], outline["y"]))
+    return {key: {"legend": legend.get(color), "row": rows[y], "column": columns[x], "text": text, "hover": hover,
+                  "outlined": (x, y) in outlined}
+            for key, color, text, hover, x, y in zip(cells["customdata"], cells["marker"]["color"], cells["text"],
+                                                     cells["hovertext"], cells["x"], cells["y"])}

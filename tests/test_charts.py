@@ -10,7 +10,7 @@ from dashboard import charts
 from dashboard.load import load_dataset
 from dashboard.query import PositionIndex, month_ends
 
-from conftest import ROOT, SHIPPED_CONFIG
+from conftest import ROOT, SHIPPED_CONFIG, matrix_cells
 
 DAY = dt.date(2025, 2, 17)
 
@@ -26,9 +26,8 @@ def matrix_figure(dataset, index, day=DAY, language="en"):
     return charts.matrix_figure(dataset, index.matrix(day), order, day, language)
 
 
-def trace(figure, name):
-    (found,) = [t for t in figure.data if t.name == name]
-    return found
+def cells(figure):
+    return matrix_cells(figure.to_dict())
 
 
 def test_matrix_title_names_the_as_of_date_and_footnote_names_the_source(shipped):
@@ -42,37 +41,44 @@ def test_matrix_legend_always_lists_no_position_and_contested(shipped):
     dataset, index = shipped
     # On the period end no cell is contested, yet the legend still explains the outline.
     figure = matrix_figure(dataset, index, dataset.config.period.end)
-    names = [t.name for t in figure.data if t.showlegend is not False]
+    names = [t.name for t in figure.data if t.showlegend]
     assert "No known position" in names and "Contested (sources disagree)" in names
     assert names[0].startswith("+2") and "-2 (least support)" in names
 
 
-def test_matrix_points_carry_their_cell_for_click_selection(shipped):
-    figure = matrix_figure(*shipped)
-    cells = {tuple(point) for t in figure.data if t.customdata is not None for point in t.customdata}
-    assert ("GBR", "troops") in cells and ("USA", "nato") in cells
+def test_matrix_draws_every_cell_in_its_actors_row_and_dimensions_column(shipped):
+    dataset, index = shipped
+    shown = cells(matrix_figure(dataset, index))
+    assert len(shown) == len(dataset.actors) * len(dataset.config.dimensions)
+    assert shown["GBR.troops"]["row"] == "United Kingdom" and shown["GBR.troops"]["column"] == "Own troops"
+    assert shown["USA.nato"]["row"] == "United States"
+
+
+def test_first_actor_of_the_order_is_the_top_row(shipped):
+    dataset, index = shipped
+    order = ["POL", "GBR", "FRA"]
+    figure = charts.matrix_figure(dataset, index.matrix(DAY), order, DAY, "en")
+    ticks = dict(zip(figure.layout.yaxis.tickvals, figure.layout.yaxis.ticktext))
+    assert [ticks[v] for v in sorted(ticks, reverse=True)] == ["Poland", "United Kingdom", "France"]
+    assert {key.split(".")[0] for key in cells(figure)} == set(order)
 
 
 def test_contested_cell_is_outlined_and_lists_both_stances(shipped):
-    figure = matrix_figure(*shipped)
-    outlined = {tuple(p) for p in trace(figure, "Contested (sources disagree)").customdata if p[0]}
-    assert ("ITA", "troops") in outlined
-    scored = trace(figure, "-1")
-    (italy,) = [text for text, point in zip(scored.text, scored.customdata) if tuple(point) == ("ITA", "troops")]
-    assert "Reluctant / not now | Willing" in italy
+    italy = cells(matrix_figure(*shipped))["ITA.troops"]
+    assert italy["outlined"] and "Reluctant / not now | Willing" in italy["text"]
+    assert italy["legend"] == "-1"  # coloured by the higher-confidence statement
+    assert "Contested (sources disagree)" in italy["hover"]
 
 
 def test_cell_without_statement_is_grey_not_zero(shipped):
-    figure = matrix_figure(*shipped)
-    grey = {tuple(p) for p in trace(figure, "No known position").customdata}
-    zero = {tuple(p) for p in trace(figure, "0").customdata if p[0]}
-    assert ("EU", "troops") in grey and ("EU", "troops") not in zero
+    eu_troops = cells(matrix_figure(*shipped))["EU.troops"]
+    assert eu_troops["legend"] == "No known position" and not eu_troops["outlined"]
 
 
 def test_matrix_in_japanese_uses_japanese_labels(shipped):
     figure = matrix_figure(*shipped, language="ja")
     assert "2025-02-17時点の各国の立場" in figure.layout.title.text
-    assert "英国" in {y for t in figure.data for y in t.y if y}
+    assert cells(figure)["GBR.troops"]["row"] == "英国"
     assert any(t.name == "立場不明" for t in figure.data)
 
 
@@ -82,9 +88,10 @@ def test_data_text_is_escaped_in_hover_and_labels(make_dataset):
                            for name, part in (("data/actors.yaml", "actors"), ("data/positions/gbr.yaml", "gbr"))})
     dataset = load_dataset(config)
     figure = matrix_figure(dataset, PositionIndex(dataset), dt.date(2025, 6, 2))
-    hover = " ".join(h for t in figure.data if t.hovertext is not None for h in t.hovertext)
+    hover = " ".join(cell["hover"] for cell in cells(figure).values())
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in hover
     assert "United Kingdom &lt;script&gt;" in hover and "<script>" not in hover and "<img" not in hover
+    assert any(tick.startswith("United Kingdom &lt;script&gt;") for tick in figure.layout.yaxis.ticktext)
 
 
 def test_timeline_marks_every_key_event_and_names_it_in_a_key(shipped):

@@ -35,12 +35,9 @@ def _actor_order(ctx: Context, actors: list[str], matrix: pd.DataFrame, sort: st
 
 
 def _selected_cell(event) -> str | None:
-    """The clicked cell as 'ACTOR.dimension'; a new click wins over the picker below."""
+    """The clicked cell's key ('ACTOR.dimension'); a new click wins over the picker below."""
     points = event.get("selection", {}).get("points", []) if event else []
-    clicked = None
-    if points and points[0].get("customdata"):
-        actor_id, dimension_id = points[0]["customdata"][:2]
-        clicked = f"{actor_id}.{dimension_id}"
+    clicked = points[0].get("customdata") if points else None
     if clicked and clicked != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = clicked
         st.session_state["cell"] = clicked
@@ -67,12 +64,13 @@ def render(ctx: Context) -> None:
 
     actors = filter_actors(ctx, groups)
     matrix = ctx.index.matrix(day)
-    order = _actor_order(ctx, actors, matrix[matrix["actor"].isin(actors)], sort, since, day)
+    order = _actor_order(ctx, actors, matrix, sort, since, day)
     figure = charts.matrix_figure(ctx.dataset, matrix, order, day, language)
     event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="matrix_chart",
                             config=charts.png_config("matrix", day), width="stretch")
 
-    cell_labels = {f"{a}.{d.id}": f"{ctx.actor_name(a)} — {d.label(language)}" for a in order for d in config.dimensions}
+    names, dimensions = {a: ctx.actor_name(a) for a in order}, {d.id: d.label(language) for d in config.dimensions}
+    cell_labels = {charts.cell_key(a, d): f"{names[a]} — {label}" for a in order for d, label in dimensions.items()}
     cells = list(cell_labels)
     seed_from_url("cell", cell_labels, None)
     if _selected_cell(event) not in cells:  # filtered out of view
