@@ -77,6 +77,18 @@ def cell_key(actor_id: str, dimension_id: str) -> str:
     return f"{actor_id}.{dimension_id}"
 
 
+class _Shared(tuple):
+    """Per-point values that plotly may share instead of deep-copying.
+
+    Plotly deep-copies a figure when it is built and again when Streamlit serialises it; for
+    a tuple of strings and numbers (immutable all the way down) a copy is the same value, and
+    skipping it item by item halves the cost of drawing the matrix on each slider move.
+    """
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 @lru_cache(maxsize=65536)  # most cells read the same from one slider move to the next
 def _cell_hover(language: str, actor: str, dimension: str, label: str, speaker: str | None = None,
                 date: str | None = None, sources: str | None = None, contested: bool = False) -> str:
@@ -147,6 +159,8 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     square = {"symbol": "square", "size": 24, "line": {"width": 1, "color": "#ffffff"}}
     outline = {"symbol": "square-open", "size": 30, "color": CONTESTED_OUTLINE,
                "line": {"width": 3, "color": CONTESTED_OUTLINE}}
+    cells = {field: _Shared(values) for field, values in cells.items()}
+    outlined = {field: _Shared(values) for field, values in outlined.items()}
     data = [
         {"type": "scatter", "x": cells["x"], "y": cells["y"], "mode": "markers+text", "showlegend": False,
          "marker": {**square, "color": cells["color"]}, "text": cells["text"], "textposition": "middle right",
@@ -165,6 +179,9 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
                     footnote(dataset, language),
                     250 + CELL_ROW_PX * max(len(actor_order), 3))  # 230 px of margins, then a row per actor
     layout["legend"].update(itemclick=False, itemdoubleclick=False)  # a key to the colours, not a filter
+    # Every colour is set here, so no registered template is needed; an empty one spares
+    # copying the default into each figure, and Streamlit still lays its theme over it.
+    layout["template"] = {"layout": {}}
     axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array"}
     layout.update(
         xaxis={**axis, "tickvals": list(range(len(columns_of))), "side": "top", "range": [-0.3, len(columns_of) - 0.1],
