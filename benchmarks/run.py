@@ -191,7 +191,7 @@ class _Reruns:
 
 
 def bench_rerun(config_path: Path, rows: int, cols: int, repeat: int, app_script: Path = APP) -> dict:
-    count = 2 * repeat + 1  # reruns are cheap; more of them steady the median
+    count = 6 * repeat + 1  # reruns are cheap; more of them steady the median
     env = {"BENCH_ROWS": str(rows), "BENCH_COLS": str(cols), "DASHBOARD_CONFIG": str(config_path)}
     with _environment(env):
         hello = _Reruns(HELLO, count)

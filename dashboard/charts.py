@@ -19,7 +19,7 @@ from .load import Dataset
 FONT = "Noto Sans CJK JP, Noto Sans, Arial, sans-serif"  # CJK glyphs in PNG exports too
 CELL_ROW_PX = 30
 CONTESTED_OUTLINE = "#111111"
-_escape = lru_cache(maxsize=8192)(escape)  # matrix labels repeat on every slider move
+_escape = lru_cache(maxsize=65536)(escape)  # matrix labels and speakers repeat on every slider move
 
 
 def _score_label(score: int, language: str) -> str:
@@ -89,19 +89,6 @@ class _Shared(tuple):
         return self
 
 
-@lru_cache(maxsize=65536)  # most cells read the same from one slider move to the next
-def _cell_hover(language: str, actor: str, dimension: str, label: str, speaker: str | None = None,
-                date: str | None = None, sources: str | None = None, contested: bool = False) -> str:
-    """A matrix cell's hover text, HTML-escaped: where, what, and (when known) who, when, which source."""
-    parts = [f"{actor} — {dimension}", label]
-    if speaker is not None:
-        parts += [f"{t('speaker', language)}: {speaker}", f"{t('date', language)}: {date}",
-                  f"{t('source', language)}: {sources}"]
-    if contested:
-        parts.append(t("contested", language))
-    return "<br>".join(escape(part) for part in parts)
-
-
 def _legend_key(name: str, marker: dict) -> dict:
     """A trace with no visible point that only puts `name` and its symbol in the legend."""
     return {"type": "scatter", "x": [None], "y": [None], "name": name, "mode": "markers", "marker": marker,
@@ -124,7 +111,13 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     names = {a: dataset.actors[a].name(language) for a in actor_order}
     rows_of = {a: i for i, a in enumerate(reversed(actor_order))}  # the first actor on top
     colors = {score: config.color(score) for score in range(-2, 3)}
-    no_position = t("no_position", language)
+    # Hover text is HTML; everything from the data is escaped once here, or per distinct value.
+    name_html = {a: _escape(name) for a, name in names.items()}
+    dimension_html = {d: _escape(label) for d, label in dimension_labels.items()}
+    no_position = _escape(t("no_position", language))
+    speaker_word, date_word, source_word = (f"<br>{_escape(t(word, language))}: "
+                                            for word in ("speaker", "date", "source"))
+    contested_note = "<br>" + _escape(t("contested", language))
     cells = {"x": [], "y": [], "color": [], "text": [], "customdata": [], "hovertext": []}
     outlined = {"x": [], "y": []}
     labels: dict[tuple[str, str], str] = {}
@@ -135,24 +128,25 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
         if actor not in names:
             continue
         x, y = columns_of[dimension], rows_of[actor]
+        place = f"{name_html[actor]} — {dimension_html[dimension]}<br>"
         if isinstance(stance, str):
             label = labels.get((dimension, stances))
             if label is None:
-                label = labels[(dimension, stances)] = " | ".join(stance_labels[(dimension, s)]
-                                                                  for s in stances.split("|"))
+                label = labels[(dimension, stances)] = _escape(" | ".join(stance_labels[(dimension, s)]
+                                                                          for s in stances.split("|")))
             color = colors[int(score)]
-            hover = _cell_hover(language, names[actor], dimension_labels[dimension], label, speaker, date, sources,
-                                is_contested)
+            hover = (f"{place}{label}{speaker_word}{_escape(speaker)}{date_word}{date}{source_word}{_escape(sources)}"
+                     + (contested_note if is_contested else ""))
         else:
             label, color = no_position, config.no_position_color
-            hover = _cell_hover(language, names[actor], dimension_labels[dimension], label)
+            hover = place + label
         if is_contested:
             outlined["x"].append(x)
             outlined["y"].append(y)
         cells["x"].append(x)
         cells["y"].append(y)
         cells["color"].append(color)
-        cells["text"].append("  " + _escape(label))
+        cells["text"].append("  " + label)
         cells["customdata"].append(cell_key(actor, dimension))
         cells["hovertext"].append(hover)
 
@@ -185,9 +179,9 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array"}
     layout.update(
         xaxis={**axis, "tickvals": list(range(len(columns_of))), "side": "top", "range": [-0.3, len(columns_of) - 0.1],
-               "ticktext": [_escape(label) for label in dimension_labels.values()]},
+               "ticktext": list(dimension_html.values())},
         yaxis={**axis, "tickvals": list(range(len(rows_of))), "range": [-0.5, max(len(rows_of), 1) - 0.5],
-               "ticktext": [_escape(names[a]) for a in rows_of]},
+               "ticktext": [name_html[a] for a in rows_of]},
         clickmode="event+select", dragmode=False)
     # st.plotly_chart validates every figure it draws; validating here too would double the
     # cost of each slider move, so the figure is built from the dict as it stands.
