@@ -295,11 +295,15 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
             dataset.statements.append(Statement(actor, position, score, shown, line, order))
 
 
+def _is_positions_file(name: str) -> bool:
+    return name.endswith(".yaml") and not name.startswith(".")  # hidden files skipped, as a glob would
+
+
 def _positions_files(positions_dir: Path) -> list[Path]:
-    """The *.yaml files of positions/ in name order (hidden files skipped, as a glob would)."""
+    """The *.yaml files of positions/ in name order."""
     try:
         with os.scandir(positions_dir) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and not e.name.startswith("."))
+            names = sorted(e.name for e in entries if _is_positions_file(e.name))
     except OSError:
         return []
     return [positions_dir / name for name in names]
@@ -333,9 +337,19 @@ def _data_dir(config_stamp: tuple) -> Path | None:
 def data_stamp(config_path: Path) -> tuple:
     """(path, size, mtime) of every data file: changes whenever an editor saves one.
 
-    Runs on every dashboard rerun, so it only stats files (a few microseconds each)."""
+    Runs on every dashboard rerun, so it only lists and stats files, straight from os.scandir."""
     config_stamp = _file_stamp(Path(config_path))
-    return (config_stamp, *(_file_stamp(path) for path in data_files(config_path, _data_dir(config_stamp))[1:]))
+    data_dir = _data_dir(config_stamp)
+    if data_dir is None:
+        return (config_stamp,)
+    stamps = [config_stamp, _file_stamp(data_dir / "actors.yaml"), _file_stamp(data_dir / "sources.yaml")]
+    try:
+        with os.scandir(data_dir / "positions") as entries:
+            stamps += sorted((entry.path, info.st_size, info.st_mtime_ns) for entry in entries
+                             if _is_positions_file(entry.name) for info in (entry.stat(),))
+    except OSError:
+        pass
+    return tuple(stamps)
 
 
 def load_dataset(config_path: Path | str, today: dt.date | None = None) -> Dataset:

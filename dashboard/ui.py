@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import os
 import re
 import sys
@@ -66,16 +65,16 @@ def config_path() -> Path:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading data…")
-def _load(path: str, stamp: str) -> tuple[Dataset, PositionIndex | None]:
-    # `stamp` (a digest of each file's size and mtime) is part of the cache key: a saved edit reloads.
+def _load(path: str, stamp: int) -> tuple[Dataset, PositionIndex | None]:
+    # `stamp` (a hash of each file's size and mtime) is part of the cache key: a saved edit reloads.
     dataset = load_dataset(path)
     return dataset, (PositionIndex(dataset) if dataset.config is not None else None)
 
 
 def load(path: Path) -> tuple[Dataset, PositionIndex | None]:
-    # A short digest as the key: Streamlit hashes a cache key item by item on every rerun.
-    digest = hashlib.blake2b(repr(data_stamp(path)).encode(), digest_size=16).hexdigest()
-    return _load(str(path), digest)
+    # One number as the key: Streamlit hashes a cache key item by item on every rerun. The
+    # cache lives in this process, so Python's own (per-process) hash is a sound key.
+    return _load(str(path), hash(data_stamp(path)))
 
 
 def plain(text: str) -> str:
