@@ -19,6 +19,7 @@ from .load import Dataset
 FONT = "Noto Sans CJK JP, Noto Sans, Arial, sans-serif"  # CJK glyphs in PNG exports too
 CELL_ROW_PX = 30
 CONTESTED_OUTLINE = "#111111"
+KEY_SEPARATOR = "&nbsp;" * 4
 _escape = lru_cache(maxsize=65536)(escape)  # matrix labels and speakers repeat on every slider move
 
 
@@ -31,10 +32,10 @@ def _score_label(score: int, language: str) -> str:
     return label
 
 
-def _frame(title: str, subtitle: str, footnote: str, height: int, notes: str = "") -> dict:
+def _frame(title: str, subtitle: str, footnote: str, height: int, notes: str = "", legend: bool = True) -> dict:
     """Layout shared by every chart: title and subtitle on top; legend, notes and the source
     footnote in the bottom margin, below any axis labels."""
-    bottom = 120 + 16 * notes.count("<br>") + (16 if notes else 0)
+    bottom = (120 if legend else 64) + 16 * notes.count("<br>") + (16 if notes else 0)
     height += bottom - 120
     return {
         "title": {"text": f"<b>{escape(title)}</b><br><sup>{escape(subtitle)}</sup>", "x": 0.01, "xanchor": "left"},
@@ -89,10 +90,12 @@ class _Shared(tuple):
         return self
 
 
-def _legend_key(name: str, marker: dict) -> dict:
-    """A trace with no visible point that only puts `name` and its symbol in the legend."""
-    return {"type": "scatter", "x": [None], "y": [None], "name": name, "mode": "markers", "marker": marker,
-            "hoverinfo": "skip", "showlegend": True}
+def matrix_key(config, language: str) -> list[tuple[str, str, str]]:
+    """The matrix's colour key, strongest support first: (symbol, colour, name) for each score,
+    for no known position, and for the outline of a contested cell."""
+    key = [("■", config.color(score), _score_label(score, language)) for score in range(2, -3, -1)]
+    return key + [("■", config.no_position_color, t("no_position", language)),
+                  ("□", CONTESTED_OUTLINE, t("contested", language))]
 
 
 def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str], day: dt.date,
@@ -102,7 +105,8 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     Each point's customdata is its cell_key, so a click names its cell. This runs on every
     slider move, and plotly copies and walks every value of a figure on its way to the
     browser, so the cells are one trace of flat lists (outlines of contested cells a second)
-    on numeric axes named by tick labels; the legend is a key of empty traces.
+    on numeric axes named by tick labels; the legend is a line of text (see matrix_key), which
+    unlike legend entries costs no trace each.
     """
     config = dataset.config
     columns_of = {d.id: i for i, d in enumerate(config.dimensions)}
@@ -164,19 +168,16 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
         {"type": "scatter", "x": outlined["x"], "y": outlined["y"], "mode": "markers", "showlegend": False,
          "marker": outline, "hoverinfo": "skip", "cliponaxis": False},
     ]
-    data += [_legend_key(_score_label(score, language), {**square, "color": colors[score]}) for score in range(2, -3, -1)]
-    data.append(_legend_key(no_position, {**square, "color": config.no_position_color,
-                                          "line": {"width": 1, "color": "#9e9e9e"}}))
-    data.append(_legend_key(t("contested", language), outline))
+    key = KEY_SEPARATOR.join(f'<span style="color:{color}"><b>{symbol}</b></span> {_escape(name)}'
+                             for symbol, color, name in matrix_key(config, language))
     layout = _frame(t("matrix_title", language, date=f"{day:%Y-%m-%d}"),
                     config.title(language) + (f" · {t('click_hint', language)}" if interactive else ""),
                     footnote(dataset, language),
-                    250 + CELL_ROW_PX * max(len(actor_order), 3))  # 230 px of margins, then a row per actor
-    layout["legend"].update(itemclick=False, itemdoubleclick=False)  # a key to the colours, not a filter
+                    250 + CELL_ROW_PX * max(len(actor_order), 3), notes=key, legend=False)  # a row per actor
     # Every colour is set here, so no registered template is needed; an empty one spares
     # copying the default into each figure, and Streamlit still lays its theme over it.
     layout["template"] = {"layout": {}}
-    axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array"}
+    axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array", "automargin": True}
     layout.update(
         xaxis={**axis, "tickvals": list(range(len(columns_of))), "side": "top", "range": [-0.3, len(columns_of) - 0.1],
                "ticktext": list(dimension_html.values())},

@@ -1,6 +1,7 @@
 """Shared fixtures: paths of the shipped dataset and a builder for small datasets in tmp dirs."""
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -89,14 +90,20 @@ def make_dataset(tmp_path):
     return build
 
 
+def matrix_key_entries(spec: dict) -> list[tuple[str, str]]:
+    """(colour, name) of each entry of the matrix's colour key, in the order it reads."""
+    key = [a["text"] for a in spec["layout"]["annotations"] if "<span style=" in a["text"]]
+    return re.findall(r'<span style="color:(#[0-9a-fA-F]{6})"><b>.</b></span> ([^&<]+)', key[0]) if key else []
+
+
 def matrix_cells(spec: dict) -> dict[str, dict]:
     """What the matrix chart shows for each cell key ('GBR.troops'), read from its figure dict
-    (the spec st.plotly_chart sends, or go.Figure.to_dict()): the legend entry whose colour
-    the square has, the row and column it sits in, its label, hover text and outline."""
+    (the spec st.plotly_chart sends, or go.Figure.to_dict()): the colour key entry whose
+    colour the square has, the row and column it sits in, its label, hover text and outline."""
     data, layout = spec["data"], spec["layout"]
-    legend = {trace["marker"]["color"]: trace["name"] for trace in data if trace.get("showlegend")}
+    legend = dict(matrix_key_entries(spec))
     (cells,) = [trace for trace in data if trace.get("customdata")]
-    (outline,) = [trace for trace in data if trace["marker"]["symbol"] == "square-open" and not trace.get("showlegend")]
+    (outline,) = [trace for trace in data if trace["marker"]["symbol"] == "square-open"]
     rows = dict(zip(layout["yaxis"]["tickvals"], layout["yaxis"]["ticktext"]))
     columns = dict(zip(layout["xaxis"]["tickvals"], layout["xaxis"]["ticktext"]))
     outlined = set(zip(outline["x"], outline["y"]))

@@ -10,7 +10,7 @@ from dashboard import charts
 from dashboard.load import load_dataset
 from dashboard.query import PositionIndex, month_ends
 
-from conftest import ROOT, SHIPPED_CONFIG, matrix_cells
+from conftest import ROOT, SHIPPED_CONFIG, matrix_cells, matrix_key_entries
 
 DAY = dt.date(2025, 2, 17)
 
@@ -34,16 +34,16 @@ def test_matrix_title_names_the_as_of_date_and_footnote_names_the_source(shipped
     figure = matrix_figure(*shipped)
     assert "Positions as of 2025-02-17" in figure.layout.title.text
     footnotes = [a.text for a in figure.layout.annotations]
-    assert any(text.startswith("Source: Stance Matrix dataset") for text in footnotes)
+    assert any(text.split("<br>")[-1].startswith("Source: Stance Matrix dataset") for text in footnotes)
 
 
-def test_matrix_legend_always_lists_no_position_and_contested(shipped):
+def test_matrix_key_always_lists_every_score_no_position_and_contested(shipped):
     dataset, index = shipped
-    # On the period end no cell is contested, yet the legend still explains the outline.
+    # On the period end no cell is contested, yet the key still explains the outline.
     figure = matrix_figure(dataset, index, dataset.config.period.end)
-    names = [t.name for t in figure.data if t.showlegend]
-    assert "No known position" in names and "Contested (sources disagree)" in names
-    assert names[0].startswith("+2") and "-2 (least support)" in names
+    names = [name for _, name in matrix_key_entries(figure.to_dict())]
+    assert names == ["+2 (most support)", "+1", "0", "-1", "-2 (least support)", "No known position",
+                     "Contested (sources disagree)"]
 
 
 def test_matrix_draws_every_cell_in_its_actors_row_and_dimensions_column(shipped):
@@ -79,7 +79,7 @@ def test_matrix_in_japanese_uses_japanese_labels(shipped):
     figure = matrix_figure(*shipped, language="ja")
     assert "2025-02-17時点の各国の立場" in figure.layout.title.text
     assert cells(figure)["GBR.troops"]["row"] == "英国"
-    assert any(t.name == "立場不明" for t in figure.data)
+    assert "立場不明" in dict(matrix_key_entries(figure.to_dict())).values()
 
 
 def test_data_text_is_escaped_in_hover_and_labels(make_dataset):
