@@ -23,6 +23,7 @@ STATEMENT_COLUMNS = ["actor", "dimension", "date", "stance", "score", "source", 
 SHIFT_COLUMNS = ["actor", "dimension", "from_stance", "from_score", "to_stance", "to_score", "delta"]
 _CELL_STRIDE = 1 << 32  # day numbers (offset to be positive) fit below this in a cell key
 _DAY_OFFSET = 1 << 30
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _TEXT = pd.StringDtype("python", na_value=np.nan)  # pandas' "str" semantics, stored as Python objects
 
 
@@ -32,6 +33,8 @@ def _day(value) -> pd.Timestamp:
 
 def _day_number(value) -> int:
     """Days since 1970-01-01: as-of comparisons on plain integers."""
+    if isinstance(value, dt.date):  # date, datetime and Timestamp: no parsing needed
+        return (value if type(value) is dt.date else value.date()).toordinal() - _EPOCH_ORDINAL
     return int(_day(value).to_datetime64().astype("datetime64[D]").astype("int64"))
 
 
@@ -128,6 +131,10 @@ class PositionIndex:
         # cost twice as much on every slider move.
         self._grid_columns = {name: grid[name].astype(_TEXT).array for name in CELL_KEYS}
         self._value_columns = {name: self._values[name].array for name in self._values.columns}
+        # Scores as floats (NaN: no known position) and, for days when every cell is known, as ints.
+        self._scores = self._values["score"].to_numpy(dtype="float64")
+        self._int_scores = np.nan_to_num(self._scores).astype("int64")
+        self._actor_index = pd.Index(self.actor_ids, name="actor", dtype=self.cells["actor"].dtype)
         # Statements are sorted by actor and dimension: each cell's statements are one slice.
         self._spans: dict[tuple[str, str], tuple[int, int]] = {}
         for i, key in enumerate(zip(self.statements["actor"].tolist(), self.statements["dimension"].tolist())):
@@ -145,11 +152,10 @@ class PositionIndex:
     def matrix(self, day) -> pd.DataFrame:
         """Every actor × dimension on `day`; stance/score are None/NaN where no position is known."""
         rows = self._rows_in_force(self._grid_codes, np.full(len(self._grid_codes), _day_number(day)))
-        matrix = pd.DataFrame({**self._grid_columns, **{name: column.take(rows)
-                                                       for name, column in self._value_columns.items()}}, copy=False)
+        columns = {**self._grid_columns, **{name: column.take(rows) for name, column in self._value_columns.items()}}
         if len(rows) and (rows != self._blank).all():
-            matrix["score"] = matrix["score"].astype("int64")  # as a left merge would keep it
-        return matrix
+            columns["score"] = self._int_scores[rows]  # as a left merge would keep it
+        return pd.DataFrame(columns, copy=False)
 
     def shifts(self, from_day, to_day, changed_only: bool = True) -> pd.DataFrame:
         """Who moved between two days, with the statement in force at the later one."""
@@ -165,18 +171,16 @@ class PositionIndex:
 
     def timeline(self, dimension: str, days: list) -> pd.DataFrame:
         """Score of each actor on `dimension` at each of `days` (rows: actors, columns: days)."""
-        columns = sorted({_day(d) for d in days})
-        n_actors = len(self.actor_ids)
-        scores = np.full((n_actors, len(columns)), np.nan)
-        if dimension in self.dimension_ids and n_actors and columns:
+        day_numbers = np.unique(np.array([_day_number(d) for d in days], dtype=np.int64))  # sorted
+        n_actors, n_days = len(self.actor_ids), len(day_numbers)
+        scores = np.full((n_actors, n_days), np.nan)
+        if dimension in self.dimension_ids and n_actors and n_days:
             codes = np.arange(n_actors, dtype=np.int64) * len(self.dimension_ids) + self.dimension_ids.index(dimension)
-            day_numbers = np.array([_day_number(c) for c in columns], dtype=np.int64)
-            rows = self._rows_in_force(np.repeat(codes, len(columns)), np.tile(day_numbers, n_actors))
-            scores = self._values["score"].to_numpy(dtype="float64")[rows].reshape(n_actors, len(columns))
-            if (rows != self._blank).all():
-                scores = scores.astype("int64")  # as a pivot without gaps would keep it
-        return pd.DataFrame(scores, index=pd.Index(self.actor_ids, name="actor", dtype=self.cells["actor"].dtype),
-                            columns=pd.DatetimeIndex(columns, name="day", dtype="datetime64[s]"))
+            rows = self._rows_in_force(np.repeat(codes, n_days), np.tile(day_numbers, n_actors))
+            known = (rows != self._blank).all()  # then ints, as a pivot without gaps would keep them
+            scores = (self._int_scores if known else self._scores)[rows].reshape(n_actors, n_days)
+        columns = pd.DatetimeIndex(day_numbers.astype("datetime64[D]").astype("datetime64[s]"), name="day")
+        return pd.DataFrame(scores, index=self._actor_index, columns=columns)
 
     def in_force(self, actor: str, dimension: str, day) -> pd.DataFrame:
         """The statements behind one cell on `day` (several when contested), scoring one first."""
