@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+import unicodedata
 from html import escape
 
 import pandas as pd
@@ -17,10 +18,16 @@ from .i18n import t
 from .load import Dataset
 
 FONT = "Noto Sans CJK JP, Noto Sans, Arial, sans-serif"  # CJK glyphs in PNG exports too
+FONT_PX = 13
 CELL_ROW_PX = 30
 CONTESTED_OUTLINE = "#111111"
 KEY_SEPARATOR = "&nbsp;" * 4
 _escape = lru_cache(maxsize=65536)(escape)  # matrix labels and speakers repeat on every slider move
+
+
+def _text_px(text: str, size: int) -> int:
+    """About how wide `text` renders at `size` px: full-width (CJK) characters take 1 em, others ~0.62."""
+    return round(sum(size if unicodedata.east_asian_width(c) in "WF" else 0.62 * size for c in text))
 
 
 def _score_label(score: int, language: str) -> str:
@@ -39,7 +46,7 @@ def _frame(title: str, subtitle: str, footnote: str, height: int, notes: str = "
     height += bottom - 120
     return {
         "title": {"text": f"<b>{escape(title)}</b><br><sup>{escape(subtitle)}</sup>", "x": 0.01, "xanchor": "left"},
-        "font": {"family": FONT, "size": 13},
+        "font": {"family": FONT, "size": FONT_PX},
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 110, "b": bottom},
         "paper_bgcolor": "white",
@@ -177,7 +184,10 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     # Every colour is set here, so no registered template is needed; an empty one spares
     # copying the default into each figure, and Streamlit still lays its theme over it.
     layout["template"] = {"layout": {}}
-    axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array", "automargin": True}
+    # Margins from the label widths instead of plotly's automargin, which draws a large matrix
+    # twice in the browser (about a second for 200 actors in headless Chromium).
+    layout["margin"]["l"] = 16 + max((_text_px(name, FONT_PX) for name in names.values()), default=0)
+    axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array", "automargin": False}
     layout.update(
         xaxis={**axis, "tickvals": list(range(len(columns_of))), "side": "top", "range": [-0.3, len(columns_of) - 0.1],
                "ticktext": list(dimension_html.values())},

@@ -79,10 +79,21 @@ def wait_for_matrix(page, as_of: str) -> None:
     page.get_by_text(f"as of {as_of}").first.wait_for(timeout=30_000)
 
 
+def actor_names_fit(page) -> bool:
+    """Every actor name left of the matrix is drawn whole, inside the chart (none cut off)."""
+    return page.evaluate("""() => {
+      const chart = document.querySelector('.js-plotly-plot');
+      const left = chart.getBoundingClientRect().left;
+      const names = [...chart.querySelectorAll('.ytick text')];
+      return names.length > 0 && names.every(n => n.getBoundingClientRect().left >= left);
+    }""")
+
+
 def test_matrix_chart_becomes_visible(page, app_url, tmp_path):
     page.goto(app_url)
     wait_for_matrix(page, "2026-01-31")
     assert page.locator(".scatterlayer .point").count() >= 28 * 3
+    assert actor_names_fit(page)
     page.screenshot(path=str(tmp_path / "matrix.png"))
 
 
@@ -101,6 +112,7 @@ def test_japanese_switch_changes_the_labels_and_the_link(page, app_url, tmp_path
     page.get_by_text("2026-01-31時点の各国の立場").first.wait_for(timeout=30_000)
     page.wait_for_function("() => location.search.includes('lang=ja')", timeout=15_000)
     assert page.get_by_text("マトリクス").count() > 0
+    assert actor_names_fit(page)
     page.screenshot(path=str(tmp_path / "matrix_ja.png"))
 
 
