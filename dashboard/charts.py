@@ -1,7 +1,7 @@
 """Plotly figures built from query results: pure functions, no Streamlit.
 
-Every figure stands on its own in a briefing: a title with its date, a legend, and a
-"Source: …" footnote. Text taken from the data is HTML-escaped, because plotly renders a
+Every figure stands on its own in a briefing: a title with its date, a legend or colour key,
+and a "Source: …" footnote. Text taken from the data is HTML-escaped, because plotly renders a
 subset of HTML in labels and hover text.
 """
 from __future__ import annotations
@@ -97,7 +97,7 @@ class _Shared(tuple):
         return self
 
 
-def matrix_key(config, language: str) -> list[tuple[str, str, str]]:
+def _matrix_key(config, language: str) -> list[tuple[str, str, str]]:
     """The matrix's colour key, strongest support first: (symbol, colour, name) for each score,
     for no known position, and for the outline of a contested cell."""
     key = [("■", config.color(score), _score_label(score, language)) for score in range(2, -3, -1)]
@@ -112,7 +112,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     Each point's customdata is its cell_key, so a click names its cell. This runs on every
     slider move, and plotly copies and walks every value of a figure on its way to the
     browser, so the cells are one trace of flat lists (outlines of contested cells a second)
-    on numeric axes named by tick labels; the legend is a line of text (see matrix_key), which
+    on numeric axes named by tick labels; the legend is a line of text (see _matrix_key), which
     unlike legend entries costs no trace each.
     """
     config = dataset.config
@@ -176,7 +176,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
          "marker": outline, "hoverinfo": "skip", "cliponaxis": False},
     ]
     key = KEY_SEPARATOR.join(f'<span style="color:{color}"><b>{symbol}</b></span> {_escape(name)}'
-                             for symbol, color, name in matrix_key(config, language))
+                             for symbol, color, name in _matrix_key(config, language))
     layout = _frame(t("matrix_title", language, date=f"{day:%Y-%m-%d}"),
                     config.title(language) + (f" · {t('click_hint', language)}" if interactive else ""),
                     footnote(dataset, language),
