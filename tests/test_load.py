@@ -620,3 +620,13 @@ def test_data_stamp_changes_when_a_file_is_saved_or_added(make_dataset):
     assert edited != before
     (config.parent / GBR_FILE).write_text(positions_file("GBR", position_item()), encoding="utf-8")
     assert len(data_stamp(config)) == len(edited) + 1
+
+
+def test_hidden_files_in_positions_are_neither_loaded_nor_watched(make_dataset):
+    # Editors leave hidden lock and backup files beside the one being edited (emacs: .#pol.yaml).
+    config = make_dataset({"data/positions/pol.yaml": POL_FILE})
+    before = data_stamp(config)
+    (config.parent / "data" / "positions" / ".#pol.yaml").write_text("not: [valid yaml", encoding="utf-8")
+    assert data_stamp(config) == before
+    dataset = load_dataset(config)
+    assert not dataset.problems and {s.actor for s in dataset.statements} >= {"POL"}
