@@ -2,12 +2,16 @@
 and the date, language and link state behave as a user expects."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from dashboard.load import load_dataset
+from dashboard.query import PositionIndex
 
 from conftest import ROOT, SHIPPED_CONFIG, matrix_cells
 
@@ -161,6 +165,39 @@ def test_group_filter_keeps_only_members():
     at = open_app(params={"groups": "NB8"})
     rows = chart_specs(at)[0]["layout"]["yaxis"]["ticktext"]
     assert "Sweden" in rows and "Germany" not in rows
+
+
+def rows_top_down(at: AppTest) -> list[str]:
+    """The matrix's actor names as they read from the top row down."""
+    yaxis = chart_specs(at)[0]["layout"]["yaxis"]
+    return [name for _, name in sorted(zip(yaxis["tickvals"], yaxis["ticktext"]), reverse=True)]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    dataset = load_dataset(SHIPPED_CONFIG)
+    return dataset, PositionIndex(dataset)
+
+
+def test_sort_by_average_score_puts_the_most_supportive_first_within_the_group(shipped):
+    dataset, index = shipped
+    at = open_app(params={"groups": "NB8", "sort": "score", "date": "2026-01-06"})
+    names = {a.name("en"): a.id for a in dataset.actors.values()}
+    mean = index.matrix(dt.date(2026, 1, 6)).groupby("actor")["score"].mean()
+    rows = rows_top_down(at)
+    assert {names[n] for n in rows} == {a.id for a in dataset.actors.values() if "NB8" in a.groups}
+    scores = [mean[names[n]] for n in rows]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def test_sort_by_change_puts_the_actor_that_moved_most_first(shipped):
+    dataset, index = shipped
+    at = open_app(params={"sort": "change", "since": "2025-02-17", "date": "2026-01-06"})
+    names = {a.name("en"): a.id for a in dataset.actors.values()}
+    moved = index.shifts(dt.date(2025, 2, 17), dt.date(2026, 1, 6), changed_only=False)
+    change = moved.assign(size=moved["delta"].abs()).groupby("actor")["size"].sum()
+    sizes = [change.get(names[n], 0) for n in rows_top_down(at)]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > 0
 
 
 def test_broken_config_shows_file_and_line_instead_of_a_traceback(make_dataset, tmp_path):
