@@ -265,3 +265,19 @@ def profile_figure(dataset: Dataset, statements: pd.DataFrame, actor_id: str, da
     name = dataset.actors[actor_id].name(language)
     return _layout(figure, t("profile_title", language, actor=name, date=f"{day:%Y-%m-%d}"),
                    config.title(language), footnote(dataset, language), 460)
+
+
+def statements_per_month_figure(dataset: Dataset, statements: pd.DataFrame, language: str) -> go.Figure:
+    """How many statements the dataset holds for each month, from the period's start (or an
+    earlier statement still in force then) to its end; a month with none is an empty bar."""
+    period = dataset.config.period
+    first = period.start if statements.empty else min(period.start, statements["date"].min().date())
+    months = pd.period_range(first, period.end, freq="M")
+    counts = statements["date"].dt.to_period("M").value_counts().reindex(months, fill_value=0)
+    labels = [f"{month:%Y-%m}" for month in months]
+    figure = go.Figure(go.Bar(x=labels, y=counts.to_numpy(), marker_color=dataset.config.color(1),
+                              hovertemplate="%{x}: %{y}<extra></extra>"))
+    figure.update_yaxes(title=t("statements", language), rangemode="tozero")
+    return _layout(figure, t("per_month_title", language, start=labels[0], end=labels[-1]),
+                   dataset.config.title(language), footnote(dataset, language), 380)
+

@@ -116,3 +116,14 @@ def test_shifts_chart_has_one_bar_per_scored_move(shipped):
 def test_png_button_exports_at_twice_the_size_named_by_what_and_when():
     config = charts.png_config("matrix", dt.date(2025, 3, 2))
     assert config["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "stance-matrix_matrix_2025-03-02"}
+
+
+def test_statements_per_month_counts_every_statement_in_a_bar_per_month(shipped):
+    dataset, index = shipped
+    figure = charts.statements_per_month_figure(dataset, index.statements, "en")
+    bars = dict(zip(figure.data[0].x, figure.data[0].y))
+    first = f"{index.statements['date'].min():%Y-%m}"  # a baseline statement from before the period
+    assert list(bars)[0] == first < "2025-02" and list(bars)[-1] == "2026-01" and "2025-07" in bars
+    assert sum(bars.values()) == len(dataset.statements)
+    assert f"Statements per month, {first} – 2026-01" in figure.layout.title.text
+    assert any(a.text.endswith(charts.footnote(dataset, "en")) for a in figure.layout.annotations)

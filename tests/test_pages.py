@@ -244,3 +244,5 @@ def test_evidence_search_filters_statements_and_offers_csv():
 def test_health_page_lists_gaps_at_the_period_end():
     at = open_page("health")
     assert "Actor × dimension with no statement" in texts(at)
+    (per_month,) = chart_specs(at)
+    assert per_month["layout"]["title"]["text"].startswith("<b>Statements per month")

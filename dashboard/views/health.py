@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from .. import charts
 from ..i18n import t
 from ..ui import Context
 
@@ -40,13 +41,9 @@ def render(ctx: Context) -> None:
                  hide_index=True, width="stretch")
 
     statements = ctx.index.statements
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{t('per_source', language)}**")
-        counts = statements["source"].value_counts().rename_axis(t("source", language)).reset_index(name="n")
-        counts["outlet"] = counts[t("source", language)].map(lambda s: dataset.sources[s].outlet)
-        st.dataframe(counts, hide_index=True, width="stretch")
-    with right:
-        st.markdown(f"**{t('per_month', language)}**")
-        per_month = statements.groupby(statements["date"].dt.strftime("%Y-%m")).size().rename("n")
-        st.bar_chart(per_month)
+    st.plotly_chart(charts.statements_per_month_figure(dataset, statements, language), key="per_month",
+                    config=charts.png_config("statements-per-month", f"{end:%Y-%m-%d}"))
+    st.markdown(f"**{t('per_source', language)}**")
+    counts = statements["source"].value_counts().rename_axis(t("source", language)).reset_index(name="n")
+    counts["outlet"] = counts[t("source", language)].map(lambda s: dataset.sources[s].outlet)
+    st.dataframe(counts, hide_index=True, width="stretch")
