@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from .i18n import t
 from .load import Dataset
+from .model import cell_key
 
 FONT = "Noto Sans CJK JP, Noto Sans, Arial, sans-serif"  # CJK glyphs in PNG exports too
 FONT_PX = 13
@@ -78,11 +79,6 @@ def png_config(name: str, day) -> dict:
     """st.plotly_chart config: a 2× PNG from the modebar, named after what and when."""
     return {"displaylogo": False,
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"stance-matrix_{name}_{day}"}}
-
-
-def cell_key(actor_id: str, dimension_id: str) -> str:
-    """How a matrix cell is named in clicks, links and pickers: 'GBR.troops'."""
-    return f"{actor_id}.{dimension_id}"
 
 
 class _Shared(tuple):

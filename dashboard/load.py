@@ -13,11 +13,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .model import PATTERN_HINTS, Actor, Config, Localized, Position, PositionsFile, Source, Statement
+from .model import (PATTERN_HINTS, Actor, Config, Gap, Localized, Position, PositionsFile, Source, Statement,
+                    cell_key)
 from .yamlread import Mapping, Problem, Sequence, line_at, read_yaml
 
-_KNOWN_KEYS = sorted({name for model in (Config, Actor, Source, Position, PositionsFile, Localized)
+_KNOWN_KEYS = sorted({name for model in (Config, Actor, Source, Position, PositionsFile, Localized, Gap)
                       for name in model.model_fields})
+GAPS_FILE = "gaps.yaml"  # optional, in the data directory
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Dataset:
     actors: dict[str, Actor] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
+    gaps: dict[str, Gap] = field(default_factory=dict)  # by cell key, e.g. 'HUN.us_backstop'
     problems: list[Problem] = field(default_factory=list)
     # Ids of actors and sources whose own record has a problem: references to them are not
     # "unknown", they point at that problem.
@@ -181,6 +184,31 @@ def _load_sources(root: Path, data_dir: Path, dataset: Dataset) -> None:
         dataset.sources[source.id] = source
 
 
+def _load_gaps(root: Path, data_dir: Path, dataset: Dataset) -> None:
+    """data/gaps.yaml, when there is one: cells left empty on purpose, and why. Read after the
+    positions: a gap must name a known actor and dimension, and its cell must have no statement."""
+    path = data_dir / GAPS_FILE
+    if not path.is_file():
+        return
+    dimension_ids = [d.id for d in dataset.config.dimensions]
+    with_statements = {cell_key(s.actor, s.position.dimension) for s in dataset.statements}
+    for gap, item, shown in _list_records(root, path, Gap, "gap", dataset.gaps, dataset):
+        if gap.actor not in dataset.actors:
+            if gap.actor not in dataset.rejected_ids:
+                dataset.problems.append(Problem("unknown-actor", shown, line_at(item, ("actor",)),
+                                                f"unknown actor '{gap.actor}'{_did_you_mean(gap.actor, dataset.actors)}"))
+        elif gap.dimension not in dimension_ids:
+            dataset.problems.append(Problem("unknown-dimension", shown, line_at(item, ("dimension",)),
+                                            f"unknown dimension '{gap.dimension}'"
+                                            f"{_did_you_mean(gap.dimension, dimension_ids)}"))
+        elif gap.id in with_statements:
+            dataset.problems.append(Problem("gap-has-statement", shown, line_at(item, ("actor",)),
+                                            f"gap {gap.id} is listed as empty, but the cell has a statement; "
+                                            f"remove it from {GAPS_FILE}"))
+        else:
+            dataset.gaps[gap.id] = gap
+
+
 def _without_whitespace(text: str) -> str:
     # The seeds break lines mid-sentence (and mix full-width spaces), so quotes are
     # compared with every kind of whitespace removed.
@@ -310,11 +338,13 @@ def _positions_files(positions_dir: Path) -> list[Path]:
 
 
 def data_files(config_path: Path, data_dir: Path | None) -> list[Path]:
-    """Every file the dataset is read from: config, actors, sources, then each positions file."""
+    """Every file the dataset is read from: config, actors, sources, each positions file, and
+    gaps.yaml when there is one."""
     files = [Path(config_path)]
     if data_dir is not None:
         files += [data_dir / "actors.yaml", data_dir / "sources.yaml"]
         files += _positions_files(data_dir / "positions")
+        files += [path for path in (data_dir / GAPS_FILE,) if path.is_file()]
     return files
 
 
@@ -342,7 +372,7 @@ def data_stamp(config_path: Path) -> tuple:
     data_dir = _data_dir(config_stamp)
     if data_dir is None:
         return (config_stamp,)
-    stamps = [config_stamp, _file_stamp(data_dir / "actors.yaml"), _file_stamp(data_dir / "sources.yaml")]
+    stamps = [config_stamp, *(_file_stamp(data_dir / name) for name in ("actors.yaml", "sources.yaml", GAPS_FILE))]
     try:
         with os.scandir(data_dir / "positions") as entries:
             stamps += sorted((entry.path, info.st_size, info.st_mtime_ns) for entry in entries
@@ -365,6 +395,7 @@ def load_dataset(config_path: Path | str, today: dt.date | None = None) -> Datas
     _load_sources(root, data_dir, dataset)
     seeds = _SeedTexts(root)
     today = today or dt.date.today()
-    for path in data_files(config_path, data_dir)[3:]:
+    for path in _positions_files(data_dir / "positions"):
         _load_positions_file(path, root, dataset, seeds, today)
+    _load_gaps(root, data_dir, dataset)
     return dataset

@@ -166,6 +166,24 @@ class PositionsFile(Record):
     positions: list[Position] = []
 
 
+def cell_key(actor_id: str, dimension_id: str) -> str:
+    """How a matrix cell is named in clicks, links, pickers and gaps: 'GBR.troops'."""
+    return f"{actor_id}.{dimension_id}"
+
+
+class Gap(Record):
+    """A cell with no statement on purpose (data/gaps.yaml): why no position is recorded."""
+
+    actor: str = Field(pattern=ACTOR_ID_PATTERN, description="Actor id from actors.yaml.")
+    dimension: str = Field(pattern=ID_PATTERN, description="Dimension id from config.yaml.")
+    reason: Localized = Field(description="Why the cell is empty: not applicable, or what was searched "
+                                          "and not found.")
+
+    @property
+    def id(self) -> str:
+        return cell_key(self.actor, self.dimension)
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A validated position with where it came from: what queries and pages work on."""

@@ -16,6 +16,7 @@ import streamlit as st
 
 from .i18n import t
 from .load import Dataset, data_stamp, load_dataset
+from .model import cell_key
 from .query import PositionIndex
 
 LANGUAGE_NAMES = {"en": "EN", "ja": "日本語"}
@@ -45,6 +46,11 @@ class Context:
             return t("no_position", self.language)
         return " | ".join(self.config.dimension(dimension_id).stance(s).label(self.language)
                           for s in stance_id.split("|"))
+
+    def gap_reason(self, actor_id: str, dimension_id: str) -> str | None:
+        """Why the cell is documented as empty (data/gaps.yaml), if it is."""
+        gap = self.dataset.gaps.get(cell_key(actor_id, dimension_id))
+        return gap.reason(self.language) if gap else None
 
     def days(self) -> list[str]:
         """Every day of the period as ISO text: the options of the date sliders (and URL values)."""

@@ -229,7 +229,7 @@ def test_schema_write_creates_one_file_a_kind(capsys, tmp_path):
     code, _, err = run(capsys, "schema", "--write", str(tmp_path / "schema"))
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "schema").iterdir()) == [
-        "actors.schema.json", "config.schema.json", "positions.schema.json", "sources.schema.json"]
+        "actors.schema.json", "config.schema.json", "gaps.schema.json", "positions.schema.json", "sources.schema.json"]
 
 
 # --- as a real process -------------------------------------------------------------------------

@@ -630,3 +630,32 @@ def test_hidden_files_in_positions_are_neither_loaded_nor_watched(make_dataset):
     assert data_stamp(config) == before
     dataset = load_dataset(config)
     assert not dataset.problems and {s.actor for s in dataset.statements} >= {"POL"}
+
+
+# --- gaps.yaml ------------------------------------------------------------------------------------
+
+def gap_item(actor: str, dimension: str) -> str:
+    return f"- actor: {actor}\n  dimension: {dimension}\n  reason: {{en: Searched; nothing found., ja: 調査したが見つからない。}}\n"
+
+
+def test_documented_gap_is_loaded_with_its_reason_in_both_languages(make_dataset):
+    dataset = load(make_dataset, {"data/gaps.yaml": gap_item("POL", "us_backstop")})
+    assert not dataset.problems
+    assert dataset.gaps["POL.us_backstop"].reason("ja") == "調査したが見つからない。"
+
+
+def test_gap_for_unknown_actor_or_dimension_is_a_problem_with_its_line(make_dataset):
+    dataset = load(make_dataset, {"data/gaps.yaml": gap_item("POL", "us_backstop") + gap_item("PLO", "nato")
+                                  + gap_item("POL", "natto")})
+    assert messages(dataset) == [
+        "data/gaps.yaml:4: unknown actor 'PLO'; did you mean 'POL'?",
+        "data/gaps.yaml:8: unknown dimension 'natto'; did you mean 'nato'?"]
+    assert list(dataset.gaps) == ["POL.us_backstop"]
+    assert_poland_still_loads(dataset)
+
+
+def test_gap_whose_cell_has_a_statement_is_reported_and_not_shown(make_dataset):
+    dataset = load(make_dataset, {"data/gaps.yaml": gap_item("POL", "troops")})
+    assert messages(dataset) == ["data/gaps.yaml:1: gap POL.troops is listed as empty, but the cell has a "
+                                 "statement; remove it from gaps.yaml"]
+    assert dataset.gaps == {}

@@ -241,7 +241,18 @@ def test_evidence_search_filters_statements_and_offers_csv():
     assert at.get("download_button")
 
 
-def test_health_page_lists_gaps_at_the_period_end():
+def test_empty_cell_shows_why_no_position_is_recorded():
+    at = open_app(params={"cell": "HUN.us_backstop"})
+    shown = texts(at)
+    assert "No known position on this date." in shown
+    assert "Why no position is recorded" in shown and "Searched Orbán and Szijjártó" in shown
+
+
+def test_health_page_lists_gaps_at_the_period_end_with_their_reasons():
+    at = open_page("health", language="ja")
+    (missing,) = [frame.value for frame in at.dataframe if "理由（data/gaps.yaml）" in frame.value.columns]
+    reasons = dict(zip(missing["アクター"], missing["理由（data/gaps.yaml）"]))
+    assert reasons["日本"].startswith("見つかったのは2022年に外務省")
     at = open_page("health")
     assert "Actor × dimension with no statement" in texts(at)
     (per_month,) = chart_specs(at)

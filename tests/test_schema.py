@@ -17,6 +17,7 @@ FILES = {
     "positions": "data/positions/*.yaml",
     "actors": "data/actors.yaml",
     "sources": "data/sources.yaml",
+    "gaps": "data/gaps.yaml",
     "config": "config.yaml",
 }
 

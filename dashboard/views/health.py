@@ -27,8 +27,10 @@ def render(ctx: Context) -> None:
     matrix = ctx.index.matrix(end)
     missing = matrix[matrix["stance"].isna()]
     st.markdown(f"**{t('missing_cells', language)}** ({len(missing)})")
+    reasons = [ctx.gap_reason(a, d) for a, d in zip(missing["actor"], missing["dimension"])]
     st.dataframe(pd.DataFrame({t("actor", language): missing["actor"].map(ctx.actor_name),
-                               t("dimension", language): missing["dimension"].map(ctx.dimension_label)}),
+                               t("dimension", language): missing["dimension"].map(ctx.dimension_label),
+                               t("gap_reason", language): reasons}),
                  hide_index=True, width="stretch")
     months = st.number_input(t("stale_months", language), min_value=1, max_value=24, value=6, key="stale",
                              bind="query-params")

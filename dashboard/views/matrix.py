@@ -6,6 +6,7 @@ import streamlit as st
 
 from .. import charts
 from ..i18n import t
+from ..model import cell_key
 from ..ui import Context, day_picker, filter_actors, keep_in_url, plain, render_statement, seed_from_url
 
 SORTS = ("name", "score", "change")
@@ -70,7 +71,7 @@ def render(ctx: Context) -> None:
                             config=charts.png_config("matrix", day), width="stretch")
 
     names, dimensions = {a: ctx.actor_name(a) for a in order}, {d.id: d.label(language) for d in config.dimensions}
-    cell_labels = {charts.cell_key(a, d): f"{names[a]} — {label}" for a in order for d, label in dimensions.items()}
+    cell_labels = {cell_key(a, d): f"{names[a]} — {label}" for a in order for d, label in dimensions.items()}
     cells = list(cell_labels)
     seed_from_url("cell", cell_labels, None)
     if _selected_cell(event) not in cells:  # filtered out of view
@@ -85,6 +86,9 @@ def render(ctx: Context) -> None:
         statements = ctx.index.in_force(actor_id, dimension_id, day)
         if statements.empty:
             st.info(t("no_statement_yet", language))
+            reason = ctx.gap_reason(actor_id, dimension_id)
+            if reason:
+                st.markdown(f"**{t('why_empty', language)}:** {plain(reason)}")
         elif statements["stance"].nunique() > 1:
             st.warning(t("contested_note", language))
         for _, row in statements.iterrows():
