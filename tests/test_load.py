@@ -620,6 +620,9 @@ def test_data_stamp_changes_when_a_file_is_saved_or_added(make_dataset):
     assert edited != before
     (config.parent / GBR_FILE).write_text(positions_file("GBR", position_item()), encoding="utf-8")
     assert len(data_stamp(config)) == len(edited) + 1
+    added = data_stamp(config)
+    (config.parent / "data" / "gaps.yaml").write_text(gap_item("POL", "nato"), encoding="utf-8")
+    assert data_stamp(config) != added
 
 
 def test_hidden_files_in_positions_are_neither_loaded_nor_watched(make_dataset):
