@@ -196,7 +196,8 @@ def _load_gaps(root: Path, data_dir: Path, dataset: Dataset) -> None:
         if gap.actor not in dataset.actors:
             if gap.actor not in dataset.rejected_ids:
                 dataset.problems.append(Problem("unknown-actor", shown, line_at(item, ("actor",)),
-                                                f"unknown actor '{gap.actor}'{_did_you_mean(gap.actor, dataset.actors)}"))
+                                                f"unknown actor '{gap.actor}'"
+                                                f"{_did_you_mean(gap.actor, dataset.actors)}"))
         elif gap.dimension not in dimension_ids:
             dataset.problems.append(Problem("unknown-dimension", shown, line_at(item, ("dimension",)),
                                             f"unknown dimension '{gap.dimension}'"

@@ -638,7 +638,8 @@ def test_hidden_files_in_positions_are_neither_loaded_nor_watched(make_dataset):
 # --- gaps.yaml ------------------------------------------------------------------------------------
 
 def gap_item(actor: str, dimension: str) -> str:
-    return f"- actor: {actor}\n  dimension: {dimension}\n  reason: {{en: Searched; nothing found., ja: 調査したが見つからない。}}\n"
+    return (f"- actor: {actor}\n  dimension: {dimension}\n"
+            "  reason: {en: Searched; nothing found., ja: 調査したが見つからない。}\n")
 
 
 def test_documented_gap_is_loaded_with_its_reason_in_both_languages(make_dataset):
