@@ -7,6 +7,7 @@ subset of HTML in labels and hover text.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 import unicodedata
 from html import escape
@@ -26,6 +27,7 @@ KEY_SEPARATOR = "&nbsp;" * 4
 _escape = lru_cache(maxsize=65536)(escape)  # matrix labels and speakers repeat on every slider move
 
 
+@lru_cache(maxsize=4096)  # actor names, on every slider move
 def _text_px(text: str, size: int) -> int:
     """About how wide `text` renders at `size` px: full-width (CJK) characters take 1 em, others ~0.62."""
     return round(sum(size if unicodedata.east_asian_width(c) in "WF" else 0.62 * size for c in text))
@@ -101,59 +103,92 @@ def _matrix_key(config, language: str) -> list[tuple[str, str, str]]:
                   ("□", CONTESTED_OUTLINE, t("contested", language))]
 
 
+@dataclass(frozen=True)
+class CellTexts:
+    """Matrix point text and hover text (HTML-escaped) for each row of a frame of cells."""
+
+    text: list[str]
+    hover: list[str]
+
+
+def cell_texts(dataset: Dataset, cells: pd.DataFrame, language: str) -> CellTexts:
+    """Texts for each row of `cells`: the rows of PositionIndex.cells, built once per dataset and
+    language so that a slider move only picks them, or the rows of a matrix itself."""
+    config = dataset.config
+    dimension_labels = {d.id: _escape(d.label(language)) for d in config.dimensions}
+    stance_labels = {(d.id, s.id): s.label(language) for d in config.dimensions for s in d.stances}
+    names: dict[str, str] = {}
+    no_position = _escape(t("no_position", language))
+    speaker_word, date_word, source_word = (f"<br>{_escape(t(word, language))}: "
+                                            for word in ("speaker", "date", "source"))
+    contested_note = "<br>" + _escape(t("contested", language))
+    labels: dict[tuple[str, str], str] = {}
+    texts = CellTexts([], [])
+    columns = [cells[c].tolist() for c in ("actor", "dimension", "stance", "stances", "speaker", "sources",
+                                           "contested")]
+    columns.append(cells["date"].to_numpy().astype("datetime64[D]").astype(str).tolist())
+    for actor, dimension, stance, stances, speaker, sources, is_contested, date in zip(*columns):
+        name = names.get(actor) or names.setdefault(actor, _escape(dataset.actors[actor].name(language)))
+        place = f"{name} — {dimension_labels[dimension]}<br>"
+        if isinstance(stance, str):
+            label = labels.get((dimension, stances))
+            if label is None:
+                label = labels[(dimension, stances)] = _escape(" | ".join(stance_labels[(dimension, s)]
+                                                                          for s in stances.split("|")))
+            hover = (f"{place}{label}{speaker_word}{_escape(speaker)}{date_word}{date}{source_word}{_escape(sources)}"
+                     + (contested_note if is_contested else ""))
+        else:
+            label, hover = no_position, place + no_position
+        texts.text.append("  " + label)
+        texts.hover.append(hover)
+    return texts
+
+
 def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str], day: dt.date,
-                  language: str, interactive: bool = True) -> go.Figure:
+                  language: str, interactive: bool = True, texts: CellTexts | None = None) -> go.Figure:
     """Actors × dimensions as square markers (clickable, unlike go.Heatmap cells).
 
     Each point's customdata is its cell_key, so a click names its cell. This runs on every
     slider move, and plotly copies and walks every value of a figure on its way to the
     browser, so the cells are one trace of flat lists (outlines of contested cells a second)
     on numeric axes named by tick labels; the legend is a line of text (see _matrix_key), which
-    unlike legend entries costs no trace each.
+    unlike legend entries costs no trace each. `texts`: cell_texts of the index's cells, by the
+    matrix's `cell` column; without them the matrix's own rows are formatted.
     """
     config = dataset.config
     columns_of = {d.id: i for i, d in enumerate(config.dimensions)}
     dimension_labels = {d.id: d.label(language) for d in config.dimensions}
-    stance_labels = {(d.id, s.id): s.label(language) for d in config.dimensions for s in d.stances}
     names = {a: dataset.actors[a].name(language) for a in actor_order}
     rows_of = {a: i for i, a in enumerate(reversed(actor_order))}  # the first actor on top
     colors = {score: config.color(score) for score in range(-2, 3)}
-    # Hover text is HTML; everything from the data is escaped once here, or per distinct value.
     name_html = {a: _escape(name) for a, name in names.items()}
     dimension_html = {d: _escape(label) for d, label in dimension_labels.items()}
+    if texts is None:
+        texts, rows = cell_texts(dataset, matrix, language), range(len(matrix))
+    else:
+        rows = matrix["cell"].tolist()
     no_position = _escape(t("no_position", language))
-    speaker_word, date_word, source_word = (f"<br>{_escape(t(word, language))}: "
-                                            for word in ("speaker", "date", "source"))
-    contested_note = "<br>" + _escape(t("contested", language))
     cells = {"x": [], "y": [], "color": [], "text": [], "customdata": [], "hovertext": []}
     outlined = {"x": [], "y": []}
-    labels: dict[tuple[str, str], str] = {}
-    columns = [matrix[c].tolist() for c in ("actor", "dimension", "stance", "score", "stances", "speaker", "sources",
-                                            "contested")]
-    columns.append(matrix["date"].to_numpy().astype("datetime64[D]").astype(str).tolist())
-    for actor, dimension, stance, score, stances, speaker, sources, is_contested, date in zip(*columns):
+    columns = [matrix[c].tolist() for c in ("actor", "dimension", "score", "contested")]
+    for actor, dimension, score, is_contested, row in zip(*columns, rows):
         if actor not in names:
             continue
         x, y = columns_of[dimension], rows_of[actor]
-        place = f"{name_html[actor]} — {dimension_html[dimension]}<br>"
-        if isinstance(stance, str):
-            label = labels.get((dimension, stances))
-            if label is None:
-                label = labels[(dimension, stances)] = _escape(" | ".join(stance_labels[(dimension, s)]
-                                                                          for s in stances.split("|")))
-            color = colors[int(score)]
-            hover = (f"{place}{label}{speaker_word}{_escape(speaker)}{date_word}{date}{source_word}{_escape(sources)}"
-                     + (contested_note if is_contested else ""))
-        else:
-            label, color = no_position, config.no_position_color
-            hover = place + label
+        if row >= 0:
+            text, hover = texts.text[row], texts.hover[row]
+            color = colors[int(score)] if score == score else config.no_position_color  # NaN: no position
+        else:  # no statement yet: not one of the index's cells
+            text = "  " + no_position
+            hover = f"{name_html[actor]} — {dimension_html[dimension]}<br>{no_position}"
+            color = config.no_position_color
         if is_contested:
             outlined["x"].append(x)
             outlined["y"].append(y)
         cells["x"].append(x)
         cells["y"].append(y)
         cells["color"].append(color)
-        cells["text"].append("  " + label)
+        cells["text"].append(text)
         cells["customdata"].append(cell_key(actor, dimension))
         cells["hovertext"].append(hover)
 
@@ -187,8 +222,8 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     layout.update(
         xaxis={**axis, "tickvals": list(range(len(columns_of))), "side": "top", "range": [-0.3, len(columns_of) - 0.1],
                "ticktext": list(dimension_html.values())},
-        yaxis={**axis, "tickvals": list(range(len(rows_of))), "range": [-0.5, max(len(rows_of), 1) - 0.5],
-               "ticktext": [name_html[a] for a in rows_of]},
+        yaxis={**axis, "tickvals": _Shared(range(len(rows_of))), "range": [-0.5, max(len(rows_of), 1) - 0.5],
+               "ticktext": _Shared(name_html[a] for a in rows_of)},
         clickmode="event+select", dragmode=False)
     # st.plotly_chart validates every figure it draws; validating here too would double the
     # cost of each slider move, so the figure is built from the dict as it stands.

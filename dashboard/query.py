@@ -150,11 +150,15 @@ class PositionIndex:
         return np.where(hit, self._rows[safe] if len(self._rows) else 0, self._blank)
 
     def matrix(self, day) -> pd.DataFrame:
-        """Every actor × dimension on `day`; stance/score are None/NaN where no position is known."""
+        """Every actor × dimension on `day`; stance/score are None/NaN where no position is known.
+
+        `cell` is the row of `self.cells` shown (-1: none), for callers that prepare something
+        per row once, such as chart labels."""
         rows = self._rows_in_force(self._grid_codes, np.full(len(self._grid_codes), _day_number(day)))
         columns = {**self._grid_columns, **{name: column.take(rows) for name, column in self._value_columns.items()}}
         if len(rows) and (rows != self._blank).all():
             columns["score"] = self._int_scores[rows]  # as a left merge would keep it
+        columns["cell"] = np.where(rows == self._blank, -1, rows)
         return pd.DataFrame(columns, copy=False)
 
     def shifts(self, from_day, to_day, changed_only: bool = True) -> pd.DataFrame:

@@ -23,7 +23,7 @@ def main() -> None:
     path = ui.config_path()
     if not path.is_file():
         _config_error(path, [f"{path.name}:1: config file not found"])
-    dataset, index = ui.load(path)
+    dataset, index, data_key = ui.load(path)
     if dataset.config is None:
         _config_error(path, dataset.problems)
 
@@ -34,7 +34,7 @@ def main() -> None:
                                       format_func=ui.LANGUAGE_NAMES.get, key="lang")
     language = choice or config.default_language
     ui.keep_in_url("lang", language, config.default_language)
-    ctx = ui.Context(dataset, index, language)
+    ctx = ui.Context(dataset, index, language, data_key)
     if dataset.problems:
         st.sidebar.warning(t("broken_notice", language, n=len(dataset.problems)))
 

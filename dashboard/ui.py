@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from . import charts
 from .i18n import t
 from .load import Dataset, data_stamp, load_dataset
 from .model import cell_key
@@ -30,6 +31,7 @@ class Context:
     dataset: Dataset
     index: PositionIndex
     language: str
+    data_key: tuple | None = None  # (config path, stamp hash): names this data in caches
 
     @property
     def config(self):
@@ -77,10 +79,26 @@ def _load(path: str, stamp: int) -> tuple[Dataset, PositionIndex | None]:
     return dataset, (PositionIndex(dataset) if dataset.config is not None else None)
 
 
-def load(path: Path) -> tuple[Dataset, PositionIndex | None]:
+def load(path: Path) -> tuple[Dataset, PositionIndex | None, tuple]:
+    """The dataset and its index, reloaded when a data file changes, and the key naming them."""
     # One number as the key: Streamlit hashes a cache key item by item on every rerun. The
     # cache lives in this process, so Python's own (per-process) hash is a sound key.
-    return _load(str(path), hash(data_stamp(path)))
+    key = (str(path), hash(data_stamp(path)))
+    return (*_load(*key), key)
+
+
+@st.cache_resource(max_entries=8)
+def _cell_texts(data_key: tuple, language: str, _dataset: Dataset, _index: PositionIndex) -> charts.CellTexts:
+    # Keyed on the data and the language; the leading underscores keep Streamlit from hashing
+    # the dataset and index themselves on every rerun.
+    return charts.cell_texts(_dataset, _index.cells, language)
+
+
+def cell_texts(ctx: Context) -> charts.CellTexts | None:
+    """The matrix texts of every cell of the index, built once per dataset and language."""
+    if ctx.data_key is None:
+        return None
+    return _cell_texts(ctx.data_key, ctx.language, ctx.dataset, ctx.index)
 
 
 def plain(text: str) -> str:

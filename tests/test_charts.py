@@ -127,3 +127,12 @@ def test_statements_per_month_counts_every_statement_in_a_bar_per_month(shipped)
     assert sum(bars.values()) == len(dataset.statements)
     assert f"Statements per month, {first} – 2026-01" in figure.layout.title.text
     assert any(a.text.endswith(charts.footnote(dataset, "en")) for a in figure.layout.annotations)
+
+
+@pytest.mark.parametrize("day", [DAY, dt.date(2026, 1, 31)])  # with contested and empty cells; at the end
+def test_matrix_from_texts_built_once_per_dataset_is_the_same_figure(shipped, day):
+    dataset, index = shipped
+    matrix, order = index.matrix(day), sorted(dataset.actors)
+    built_once = charts.cell_texts(dataset, index.cells, "ja")
+    assert (charts.matrix_figure(dataset, matrix, order, day, "ja", texts=built_once).to_dict()
+            == charts.matrix_figure(dataset, matrix, order, day, "ja").to_dict())

@@ -26,8 +26,8 @@ def page_script(page: str, language: str) -> None:
 
     from dashboard import ui
 
-    dataset, index = ui.load(ui.config_path())
-    importlib.import_module(f"dashboard.views.{page}").render(ui.Context(dataset, index, language))
+    dataset, index, data_key = ui.load(ui.config_path())
+    importlib.import_module(f"dashboard.views.{page}").render(ui.Context(dataset, index, language, data_key))
 
 
 def open_page(page: str, config=SHIPPED_CONFIG, language: str = "en", params: dict | None = None) -> AppTest:

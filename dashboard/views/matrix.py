@@ -7,7 +7,7 @@ import streamlit as st
 from .. import charts
 from ..i18n import t
 from ..model import cell_key
-from ..ui import Context, day_picker, filter_actors, keep_in_url, plain, render_statement, seed_from_url
+from ..ui import Context, cell_texts, day_picker, filter_actors, keep_in_url, plain, render_statement, seed_from_url
 
 SORTS = ("name", "score", "change")
 
@@ -66,7 +66,7 @@ def render(ctx: Context) -> None:
     actors = filter_actors(ctx, groups)
     matrix = ctx.index.matrix(day)
     order = _actor_order(ctx, actors, matrix, sort, since, day)
-    figure = charts.matrix_figure(ctx.dataset, matrix, order, day, language)
+    figure = charts.matrix_figure(ctx.dataset, matrix, order, day, language, texts=cell_texts(ctx))
     event = st.plotly_chart(figure, on_select="rerun", selection_mode="points", key="matrix_chart",
                             config=charts.png_config("matrix", day), width="stretch")
 
