@@ -103,6 +103,11 @@ def _matrix_key(config, language: str) -> list[tuple[str, str, str]]:
                   ("□", CONTESTED_OUTLINE, t("contested", language))]
 
 
+def _place(actor_html: str, dimension_html: str) -> str:
+    """First line of a cell's hover text: which actor, which question."""
+    return f"{actor_html} — {dimension_html}<br>"
+
+
 @dataclass(frozen=True)
 class CellTexts:
     """Matrix point text and hover text (HTML-escaped) for each row of a frame of cells."""
@@ -129,7 +134,7 @@ def cell_texts(dataset: Dataset, cells: pd.DataFrame, language: str) -> CellText
     columns.append(cells["date"].to_numpy().astype("datetime64[D]").astype(str).tolist())
     for actor, dimension, stance, stances, speaker, sources, is_contested, date in zip(*columns):
         name = names.get(actor) or names.setdefault(actor, _escape(dataset.actors[actor].name(language)))
-        place = f"{name} — {dimension_labels[dimension]}<br>"
+        place = _place(name, dimension_labels[dimension])
         if isinstance(stance, str):
             label = labels.get((dimension, stances))
             if label is None:
@@ -157,12 +162,11 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     """
     config = dataset.config
     columns_of = {d.id: i for i, d in enumerate(config.dimensions)}
-    dimension_labels = {d.id: d.label(language) for d in config.dimensions}
-    names = {a: dataset.actors[a].name(language) for a in actor_order}
     rows_of = {a: i for i, a in enumerate(reversed(actor_order))}  # the first actor on top
     colors = {score: config.color(score) for score in range(-2, 3)}
+    names = {a: dataset.actors[a].name(language) for a in actor_order}
     name_html = {a: _escape(name) for a, name in names.items()}
-    dimension_html = {d: _escape(label) for d, label in dimension_labels.items()}
+    dimension_html = {d.id: _escape(d.label(language)) for d in config.dimensions}
     if texts is None:
         texts, rows = cell_texts(dataset, matrix, language), range(len(matrix))
     else:
@@ -172,7 +176,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     outlined = {"x": [], "y": []}
     columns = [matrix[c].tolist() for c in ("actor", "dimension", "score", "contested")]
     for actor, dimension, score, is_contested, row in zip(*columns, rows):
-        if actor not in names:
+        if actor not in rows_of:
             continue
         x, y = columns_of[dimension], rows_of[actor]
         if row >= 0:
@@ -180,7 +184,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
             color = colors[int(score)] if score == score else config.no_position_color  # NaN: no position
         else:  # no statement yet: not one of the index's cells
             text = "  " + no_position
-            hover = f"{name_html[actor]} — {dimension_html[dimension]}<br>{no_position}"
+            hover = _place(name_html[actor], dimension_html[dimension]) + no_position
             color = config.no_position_color
         if is_contested:
             outlined["x"].append(x)

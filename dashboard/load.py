@@ -19,6 +19,7 @@ from .yamlread import Mapping, Problem, Sequence, line_at, read_yaml
 
 _KNOWN_KEYS = sorted({name for model in (Config, Actor, Source, Position, PositionsFile, Localized, Gap)
                       for name in model.model_fields})
+LIST_FILES = ("actors.yaml", "sources.yaml")  # in the data directory, beside positions/
 GAPS_FILE = "gaps.yaml"  # optional, in the data directory
 
 
@@ -343,7 +344,7 @@ def data_files(config_path: Path, data_dir: Path | None) -> list[Path]:
     gaps.yaml when there is one."""
     files = [Path(config_path)]
     if data_dir is not None:
-        files += [data_dir / "actors.yaml", data_dir / "sources.yaml"]
+        files += [data_dir / name for name in LIST_FILES]
         files += _positions_files(data_dir / "positions")
         files += [path for path in (data_dir / GAPS_FILE,) if path.is_file()]
     return files
@@ -373,7 +374,7 @@ def data_stamp(config_path: Path) -> tuple:
     data_dir = _data_dir(config_stamp)
     if data_dir is None:
         return (config_stamp,)
-    stamps = [config_stamp, *(_file_stamp(data_dir / name) for name in ("actors.yaml", "sources.yaml", GAPS_FILE))]
+    stamps = [config_stamp, *(_file_stamp(data_dir / name) for name in (*LIST_FILES, GAPS_FILE))]
     try:
         with os.scandir(data_dir / "positions") as entries:
             stamps += sorted((entry.path, info.st_size, info.st_mtime_ns) for entry in entries
