@@ -1,4 +1,4 @@
-"""Command line: validate, matrix, shifts, schema, export — the same core the app uses."""
+"""Command line: validate, matrix, shifts, coverage, schema, export — the same core the app uses."""
 from __future__ import annotations
 
 import argparse
@@ -110,6 +110,27 @@ def cmd_shifts(args) -> int:
     return 0
 
 
+def cmd_coverage(args) -> int:
+    from .query import PositionIndex, coverage, coverage_by_day, key_days
+
+    dataset = _load_or_exit(args)
+    _report_problems(dataset)
+    config = dataset.config
+    events = {event.date: event.label.en for event in config.events} | {config.period.end: "period end"}
+    table = coverage(PositionIndex(dataset), dataset, args.as_of or key_days(config))
+    table.insert(1, "event", table["date"].map(lambda day: events.get(day, "")))
+    if args.format != "table":
+        table["date"] = table["date"].map(dt.date.isoformat)
+        table["share"] = table["share"].round(4)
+        _emit(table, args.format)
+        return 0
+    wide = coverage_by_day(table)
+    wide.insert(0, "event", [events.get(day, "") for day in wide.index])
+    print("Known positions among applicable cells (not-applicable gaps left out):")
+    _emit(wide.reset_index(), "table")
+    return 0
+
+
 def cmd_schema(args) -> int:
     if args.write:
         out = Path(args.write)
@@ -158,6 +179,12 @@ def parser() -> argparse.ArgumentParser:
     shifts.add_argument("--from", dest="from_day", type=_date, required=True, metavar="DATE")
     shifts.add_argument("--to", dest="to_day", type=_date, required=True, metavar="DATE")
     shifts.set_defaults(run=cmd_shifts)
+
+    coverage = commands.add_parser("coverage", parents=[common, formats],
+                                   help="share of cells with a known position on each key date")
+    coverage.add_argument("--as-of", type=_date, action="append", metavar="DATE",
+                          help="a day to report (repeatable; default: every key event and the period end)")
+    coverage.set_defaults(run=cmd_coverage)
 
     schema = commands.add_parser("schema", parents=[common], help="JSON Schema of the data files")
     schema.add_argument("--kind", choices=SCHEMA_KINDS, default="positions")

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from .i18n import t
 from .load import Dataset
 from .model import cell_key
+from .query import ALL_DIMENSIONS
 
 FONT = "Noto Sans CJK JP, Noto Sans, Arial, sans-serif"  # CJK glyphs in PNG exports too
 FONT_PX = 13
@@ -300,6 +301,29 @@ def profile_figure(dataset: Dataset, statements: pd.DataFrame, actor_id: str, da
     name = dataset.actors[actor_id].name(language)
     return _layout(figure, t("profile_title", language, actor=name, date=f"{day:%Y-%m-%d}"),
                    config.title(language), footnote(dataset, language), 460)
+
+
+def coverage_figure(dataset: Dataset, coverage: pd.DataFrame, language: str) -> go.Figure:
+    """Share of applicable cells with a known position on each day of `coverage` (the query's
+    long table), a line per dimension and a bold one for all of them."""
+    config = dataset.config
+    labels = {d.id: d.label(language) for d in config.dimensions} | {ALL_DIMENSIONS: t("all_dimensions", language)}
+    events = {event.date: event.label(language) for event in config.events}
+    figure = go.Figure()
+    for dimension, rows in coverage.groupby("dimension", sort=False):
+        total = dimension == ALL_DIMENSIONS
+        hover = [escape(f"{labels[dimension]} — {day:%Y-%m-%d} {events.get(day, '')}: {k}/{n}")
+                 for day, k, n in zip(rows["date"], rows["known"], rows["applicable"])]
+        figure.add_trace(go.Scatter(
+            x=[pd.Timestamp(day) for day in rows["date"]], y=(rows["share"] * 100).round(1),
+            name=escape(labels[dimension]), mode="lines+markers", line_shape="hv", hovertext=hover,
+            hovertemplate="%{hovertext}<br>%{y:.0f}%<extra></extra>",
+            line={"width": 4 if total else 2, "color": "#222" if total else None}))
+    figure.update_yaxes(title=t("coverage_share", language), range=[0, 102], ticksuffix="%")
+    days = sorted(set(coverage["date"]))
+    title = t("coverage_title", language, start=f"{days[0]:%Y-%m-%d}" if days else "",
+              end=f"{days[-1]:%Y-%m-%d}" if days else "")
+    return _layout(figure, title, t("coverage_subtitle", language), footnote(dataset, language), 440)
 
 
 def statements_per_month_figure(dataset: Dataset, statements: pd.DataFrame, language: str) -> go.Figure:

@@ -174,9 +174,14 @@ def _load_actors(root: Path, data_dir: Path, dataset: Dataset) -> None:
         dataset.actors[actor.id] = actor
 
 
-def _load_sources(root: Path, data_dir: Path, dataset: Dataset) -> None:
+def _load_sources(root: Path, data_dir: Path, dataset: Dataset, today: dt.date) -> None:
     for source, item, shown in _list_records(root, data_dir / "sources.yaml", Source, "source", dataset.sources,
                                              dataset):
+        if source.accessed is not None and not source.published <= source.accessed <= today:
+            when = "before it was published" if source.accessed < source.published else "in the future"
+            dataset.problems.append(Problem("accessed-date", shown, line_at(item, ("accessed",)),
+                                            f"accessed {source.accessed} is {when} (must lie between published "
+                                            f"{source.published} and today {today})"))
         if source.seed is not None and not (root / source.seed).is_file():
             dataset.problems.append(Problem("unknown-seed", shown, line_at(item, ("seed",)),
                                             f"seed file '{source.seed}' does not exist"))
@@ -394,9 +399,9 @@ def load_dataset(config_path: Path | str, today: dt.date | None = None) -> Datas
         return dataset
     data_dir = root / config.data_dir
     _load_actors(root, data_dir, dataset)
-    _load_sources(root, data_dir, dataset)
-    seeds = _SeedTexts(root)
     today = today or dt.date.today()
+    _load_sources(root, data_dir, dataset, today)
+    seeds = _SeedTexts(root)
     for path in _positions_files(data_dir / "positions"):
         _load_positions_file(path, root, dataset, seeds, today)
     _load_gaps(root, data_dir, dataset)

@@ -133,6 +133,8 @@ class Source(Record):
                              description="Seed file, `seeds/<file>.txt` (exactly one of seed / url).")
     url: str | None = Field(None, description="http(s) address of the source (exactly one of seed / url).",
                             json_schema_extra={"pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})  # editors flag javascript: etc.
+    accessed: dt.date | None = Field(None, description="Day the cited quote was last confirmed on the page (a citation's "
+                                                       "access-date); web sources only, not before `published`.")
     note: str | None = Field(None, description="Anything a reader should know about the source, e.g. how its date was established.")
 
     @field_validator("url")
@@ -171,6 +173,9 @@ def cell_key(actor_id: str, dimension_id: str) -> str:
     return f"{actor_id}.{dimension_id}"
 
 
+NOT_APPLICABLE = "not applicable"
+
+
 class Gap(Record):
     """A cell with no statement on purpose (data/gaps.yaml): why no position is recorded."""
 
@@ -182,6 +187,12 @@ class Gap(Record):
     @property
     def id(self) -> str:
         return cell_key(self.actor, self.dimension)
+
+    @property
+    def not_applicable(self) -> bool:
+        """The question does not apply to this actor (its reason starts "Not applicable"), so
+        the cell is left out of coverage rather than counted as unknown."""
+        return self.reason.en.lower().startswith(NOT_APPLICABLE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ MATRIX_COLUMNS = ["actor", "dimension", "stance", "score", "date", "source", "co
 STATEMENT_COLUMNS = ["actor", "dimension", "date", "stance", "score", "source", "speaker", "summary_en",
                      "summary_ja", "quote", "conditions", "confidence", "path", "line", "order"]
 SHIFT_COLUMNS = ["actor", "dimension", "from_stance", "from_score", "to_stance", "to_score", "delta"]
+COVERAGE_COLUMNS = ["date", "dimension", "known", "applicable", "share"]
+ALL_DIMENSIONS = "all"  # the coverage row that totals every dimension
 _CELL_STRIDE = 1 << 32  # day numbers (offset to be positive) fit below this in a cell key
 _DAY_OFFSET = 1 << 30
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -194,6 +196,41 @@ class PositionIndex:
         if rows.empty:
             return rows
         return rows[rows["date"] == rows["date"].max()]
+
+
+def key_days(config) -> list[dt.date]:
+    """The days coverage is reported on by default: every key event and the period's end."""
+    return sorted({*(event.date for event in config.events), config.period.end})
+
+
+def coverage(index: PositionIndex, dataset: Dataset, days: list) -> pd.DataFrame:
+    """Share of applicable cells with a known position on each of `days`, per dimension and
+    for all dimensions (dimension "all"). A cell whose gap says the question does not apply
+    to the actor is not applicable; every other cell counts, known or not."""
+    not_applicable = {(gap.actor, gap.dimension) for gap in dataset.gaps.values() if gap.not_applicable}
+    rows = []
+    for day in days:
+        matrix = index.matrix(day)
+        applicable = np.array([cell not in not_applicable for cell in zip(matrix["actor"], matrix["dimension"])],
+                              dtype=bool)
+        known = matrix["stance"].notna() & applicable
+        for dimension in [*index.dimension_ids, ALL_DIMENSIONS]:
+            chosen = (matrix["dimension"] == dimension) if dimension != ALL_DIMENSIONS else applicable
+            n_known, n_applicable = int((known & chosen).sum()), int((applicable & chosen).sum())
+            rows.append((_day(day).date(), dimension, n_known, n_applicable,
+                         n_known / n_applicable if n_applicable else float("nan")))
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def coverage_by_day(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The coverage table for people: a row a day, a column a dimension (then "all"), each
+    cell "known/applicable (share)"."""
+    text = [f"{k}/{n} ({s:.0%})" if n else "—"
+            for k, n, s in zip(coverage["known"], coverage["applicable"], coverage["share"])]
+    wide = coverage.assign(text=text).pivot(index="date", columns="dimension", values="text")
+    wide = wide[list(dict.fromkeys(coverage["dimension"]))]  # dimensions in config order
+    wide.columns.name = None
+    return wide
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard import charts
 from dashboard.load import load_dataset
-from dashboard.query import PositionIndex, month_ends
+from dashboard.query import PositionIndex, coverage, key_days, month_ends
 
 from conftest import ROOT, SHIPPED_CONFIG, matrix_cells, matrix_key_entries
 
@@ -136,3 +136,16 @@ def test_matrix_from_texts_built_once_per_dataset_is_the_same_figure(shipped, da
     built_once = charts.cell_texts(dataset, index.cells, "ja")
     assert (charts.matrix_figure(dataset, matrix, order, day, "ja", texts=built_once).to_dict()
             == charts.matrix_figure(dataset, matrix, order, day, "ja").to_dict())
+
+
+def test_coverage_chart_draws_a_line_per_dimension_and_one_for_all_in_percent(shipped):
+    dataset, index = shipped
+    days = key_days(dataset.config)
+    table = coverage(index, dataset, days)
+    figure = charts.coverage_figure(dataset, table, "ja")
+    assert [trace.name for trace in figure.data] == ["自国部隊の派遣", "米国の後ろ盾", "ウクライナのNATO加盟", "すべての論点"]
+    total = figure.data[-1]
+    assert len(total.x) == len(days) and total.line.width > figure.data[0].line.width
+    assert list(total.y) == [round(s * 100, 1) for s in table[table["dimension"] == "all"]["share"]]
+    assert f"{days[0]:%Y-%m-%d}～{days[-1]:%Y-%m-%d}" in figure.layout.title.text
+    assert any(a.text.endswith(charts.footnote(dataset, "ja")) for a in figure.layout.annotations)

@@ -241,3 +241,35 @@ def test_validate_as_a_subprocess_prints_path_line_message_and_exits_1(bad_confi
     assert result.stdout.splitlines()[0] == "data/positions/gbr.yaml:11: date: '2025-04-31' is not a real date; write YYYY-MM-DD"
     assert len(result.stdout.splitlines()) == 2
     assert "Traceback" not in result.stderr
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+def test_coverage_csv_gives_known_and_applicable_cells_per_dimension_on_each_day(capsys, config):
+    code, out, _ = run(capsys, "coverage", "--config", config, "--as-of", "2025-02-17", "--as-of", "2025-04-01",
+                       "--format", "csv")
+    assert code == 0
+    rows = read_csv(out)
+    assert list(rows[0]) == ["date", "event", "dimension", "known", "applicable", "share"]
+    assert {(r["date"], r["event"], r["dimension"]): (r["known"], r["applicable"]) for r in rows} == {
+        ("2025-02-17", "Paris meeting", "troops"): ("1", "2"), ("2025-02-17", "Paris meeting", "us_backstop"): ("0", "2"),
+        ("2025-02-17", "Paris meeting", "nato"): ("1", "2"), ("2025-02-17", "Paris meeting", "all"): ("2", "6"),
+        ("2025-04-01", "", "troops"): ("2", "2"), ("2025-04-01", "", "us_backstop"): ("0", "2"),
+        ("2025-04-01", "", "nato"): ("1", "2"), ("2025-04-01", "", "all"): ("3", "6")}
+
+
+def test_coverage_table_defaults_to_every_key_event_and_the_period_end(capsys, config):
+    code, out, _ = run(capsys, "coverage", "--config", config)
+    assert code == 0
+    lines = out.splitlines()
+    assert "troops" in lines[1] and "all" in lines[1]
+    assert any("London summit" in line and "1/2 (50%)" in line and "3/6 (50%)" in line for line in lines)
+    assert "2026-01-31" in lines[-1] and "period end" in lines[-1]
+
+
+def test_coverage_json_is_a_list_of_records(capsys, config):
+    code, out, _ = run(capsys, "coverage", "--config", config, "--as-of", "2025-03-01", "--format", "json")
+    records = json.loads(out)
+    assert code == 0 and len(records) == 4
+    assert records[-1] == {"date": "2025-03-01", "event": "", "dimension": "all", "known": 3, "applicable": 6,
+                           "share": 0.5}

@@ -377,6 +377,19 @@ def test_https_url_is_accepted(make_dataset):
     assert set(dataset.sources) == {"seed-000", "web-1"}
 
 
+def test_accessed_date_on_or_after_published_is_accepted(make_dataset):
+    dataset = load(make_dataset, {"data/sources.yaml": source_with("url: https://example.org/a\n  accessed: 2025-06-30")})
+    assert messages(dataset) == []
+    assert dataset.sources["web-1"].accessed == dt.date(2025, 6, 30)
+
+
+@pytest.mark.parametrize("accessed, why", [("2025-06-29", "before it was published"), ("2026-06-02", "in the future")])
+def test_accessed_before_published_or_in_the_future_reported(make_dataset, accessed, why):
+    dataset = load(make_dataset, {"data/sources.yaml": source_with(f"url: https://example.org/a\n  accessed: {accessed}")})
+    assert messages(dataset) == [f"data/sources.yaml:13: accessed {accessed} is {why} "
+                                 f"(must lie between published 2025-06-30 and today {TODAY})"]
+
+
 def test_source_with_both_seed_and_url_reported(make_dataset):
     dataset = load(make_dataset, {"data/sources.yaml": source_with(
         "url: https://example.org/a\n  seed: seeds/000_1a80b456816d0e91.txt")})

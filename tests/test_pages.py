@@ -255,5 +255,15 @@ def test_health_page_lists_gaps_at_the_period_end_with_their_reasons():
     assert reasons["日本"].startswith("見つかったのは2022年に外務省")
     at = open_page("health")
     assert "Actor × dimension with no statement" in texts(at)
-    (per_month,) = chart_specs(at)
-    assert per_month["layout"]["title"]["text"].startswith("<b>Statements per month")
+    titles = [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
+    assert [title.split(",")[0] for title in titles] == ["<b>Known positions on each key date",
+                                                         "<b>Statements per month"]
+
+
+def test_health_page_tables_the_known_share_on_every_key_date_in_the_page_language():
+    at = open_page("health", language="ja")
+    (shares,) = [frame.value for frame in at.dataframe if "すべての論点" in frame.value.columns]
+    config = load_dataset(SHIPPED_CONFIG).config
+    assert list(shares.index)[-1] == f"{config.period.end:%Y-%m-%d}" and len(shares) == len(config.events) + 1
+    assert shares.loc["2025-03-02", "出来事"] == "ロンドン首脳会合"
+    assert shares["すべての論点"].str.fullmatch(r"\d+/\d+ \(\d+%\)").all()

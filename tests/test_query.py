@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard.load import load_dataset
-from dashboard.query import PositionIndex, month_ends
+from dashboard.query import PositionIndex, coverage, coverage_by_day, key_days, month_ends
 
 from conftest import SOURCES, statement
 
@@ -208,3 +208,37 @@ def test_dataset_without_statements_gives_an_all_unknown_matrix(make_dataset, da
     assert len(matrix) == 6
     assert matrix["score"].isna().all() and matrix["stance"].isna().all()
     assert not matrix["contested"].any()
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+def test_coverage_counts_known_cells_among_applicable_ones_per_dimension_and_in_all(make_dataset):
+    gaps = ("- actor: POL\n  dimension: troops\n  reason: {en: 'Not applicable: no force.', ja: 対象外。}\n"
+            "- actor: POL\n  dimension: nato\n  reason: {en: Searched; nothing found., ja: 見つからない。}\n")
+    dataset = load_dataset(make_dataset({
+        "data/sources.yaml": SOURCES, "data/gaps.yaml": gaps,
+        "data/positions/gbr.yaml": "actor: GBR\npositions:\n" + statement("troops", "2025-03-01", "willing")
+        + statement("nato", "2024-07-10", "supports"),
+        "data/positions/pol.yaml": "actor: POL\npositions:\n" + statement("us_backstop", "2025-06-01", "supports"),
+    }), today=dt.date(2026, 6, 1))
+    assert dataset.problems == []
+    table = coverage(PositionIndex(dataset), dataset, [dt.date(2025, 2, 17), dt.date(2025, 6, 1)])
+    rows = {(f"{day}", dim): (known, applicable) for day, dim, known, applicable in
+            zip(table["date"], table["dimension"], table["known"], table["applicable"])}
+    # POL's troops cell does not apply: 1 applicable troops cell, 5 cells in all.
+    assert rows == {
+        ("2025-02-17", "troops"): (0, 1), ("2025-02-17", "us_backstop"): (0, 2), ("2025-02-17", "nato"): (1, 2),
+        ("2025-02-17", "all"): (1, 5),
+        ("2025-06-01", "troops"): (1, 1), ("2025-06-01", "us_backstop"): (1, 2), ("2025-06-01", "nato"): (1, 2),
+        ("2025-06-01", "all"): (3, 5)}
+    assert table["share"].iloc[-1] == pytest.approx(0.6)
+    wide = coverage_by_day(table)
+    assert list(wide.columns) == ["troops", "us_backstop", "nato", "all"]
+    assert wide.loc[dt.date(2025, 6, 1), "all"] == "3/5 (60%)"
+
+
+def test_key_days_are_the_events_and_the_period_end_in_order(make_dataset):
+    config = load_dataset(make_dataset()).config
+    days = key_days(config)
+    assert days == sorted(days) and days[-1] == config.period.end
+    assert set(days) == {e.date for e in config.events} | {config.period.end}

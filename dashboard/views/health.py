@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import charts
+from .. import charts, query
 from ..i18n import t
 from ..ui import Context
 
@@ -24,6 +24,17 @@ def render(ctx: Context) -> None:
 
     st.subheader(t("coverage", language))
     end = config.period.end
+    coverage = query.coverage(ctx.index, dataset, query.key_days(config))
+    st.plotly_chart(charts.coverage_figure(dataset, coverage, language), key="coverage",
+                    config=charts.png_config("coverage", f"{end:%Y-%m-%d}"))
+    events = {event.date: event.label(language) for event in config.events}
+    dimension_names = {d.id: d.label(language) for d in config.dimensions}
+    dimension_names[query.ALL_DIMENSIONS] = t("all_dimensions", language)
+    shares = query.coverage_by_day(coverage).rename(columns=dimension_names)
+    shares.insert(0, t("event", language), [events.get(day, "") for day in shares.index])
+    shares.index = [f"{day:%Y-%m-%d}" for day in shares.index]
+    st.markdown(f"**{t('coverage_table', language)}**")
+    st.dataframe(shares, width="stretch")
     matrix = ctx.index.matrix(end)
     missing = matrix[matrix["stance"].isna()]
     st.markdown(f"**{t('missing_cells', language)}** ({len(missing)})")
