@@ -157,14 +157,17 @@ def cmd_export(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    config_help = "path to config.yaml (default: $DASHBOARD_CONFIG or ./config.yaml)"
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", default=_default_config(),
-                        help="path to config.yaml (default: $DASHBOARD_CONFIG or ./config.yaml)")
+    # Accepted before the command and after it; SUPPRESS keeps a command's parser from
+    # overwriting a --config given before the command with its own default.
+    common.add_argument("--config", default=argparse.SUPPRESS, help=config_help)
     formats = argparse.ArgumentParser(add_help=False)
     formats.add_argument("--format", choices=["csv", "json", "table"], default="table")
 
-    main = argparse.ArgumentParser(prog="python -m dashboard", parents=[common],
+    main = argparse.ArgumentParser(prog="python -m dashboard",
                                    description="Stance Matrix: validate and query the positions dataset.")
+    main.add_argument("--config", default=_default_config(), help=config_help)
     commands = main.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", parents=[common], help="check every data file (exit 1 on problems)")

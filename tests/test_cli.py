@@ -273,3 +273,10 @@ def test_coverage_json_is_a_list_of_records(capsys, config):
     assert code == 0 and len(records) == 4
     assert records[-1] == {"date": "2025-03-01", "event": "", "dimension": "all", "known": 3, "applicable": 6,
                            "share": 0.5}
+
+
+@pytest.mark.parametrize("before_command", [True, False])
+def test_config_option_works_before_and_after_the_command(capsys, bad_config, before_command):
+    argv = ["--config", bad_config, "validate"] if before_command else ["validate", "--config", bad_config]
+    code, out, _ = run(capsys, *argv)
+    assert code == 1 and "suports" in out
