@@ -187,8 +187,17 @@ def read_yaml(path: Path, shown_as: str) -> tuple[object | None, list[Problem]]:
     try:
         return _convert(node, shown_as, problems), problems
     except (_Budget, RecursionError):
-        return None, [Problem("too-many-values", shown_as, node.start_mark.line + 1,
+        return None, [Problem("too-many-values", shown_as, _first_anchor_line(text, node),
                               f"file expands to more than {MAX_NODES:,} values (an alias bomb?); not loaded")]
+
+
+def _first_anchor_line(text: str, root: yaml.Node) -> int:
+    """Line of the first anchor (&name) or alias (*name), where an expansion starts; parsing
+    events reads each alias once, so this is cheap even for a bomb."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if getattr(event, "anchor", None) is not None:
+            return event.start_mark.line + 1
+    return root.start_mark.line + 1
 
 
 def line_at(root: object, loc: tuple, default: int = 1) -> int:
