@@ -214,6 +214,17 @@ def _load_gaps(root: Path, data_dir: Path, dataset: Dataset) -> None:
                                             f"remove it from {GAPS_FILE}"))
         else:
             dataset.gaps[gap.id] = gap
+    # With gaps.yaml the dataset documents every empty cell: a cell empty at the period's end
+    # without a reason is a loss (a blanked file, a deleted statement), not an honest gap.
+    for actor in dataset.actors:
+        actor_file = data_dir / "positions" / f"{actor.lower()}.yaml"
+        shown = _shown(actor_file if actor_file.is_file() else path, root)
+        for dimension in dimension_ids:
+            key = cell_key(actor, dimension)
+            if key not in with_statements and key not in dataset.gaps:
+                dataset.problems.append(Problem(
+                    "undocumented-gap", shown, 1, f"{key} has no statement by the period end and no reason in "
+                    f"{GAPS_FILE}; add a statement, or the gap with why it is empty"))
 
 
 def _without_whitespace(text: str) -> str:
@@ -311,8 +322,11 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
             message = f"file name '{path.name}' does not match actor '{actor}'; name it {actor.lower()}.yaml"
         dataset.problems.append(Problem("file-name", shown, actor_line, message))
         return
-    items = data.get("positions")
-    if items is None:
+    items = data.get("positions", [])
+    if items is None:  # `positions:` left with nothing after it: every statement of the actor gone
+        dataset.problems.append(Problem("empty-positions", shown, line_at(data, ("positions",)),
+                                        f"no statements: 'positions:' is empty; restore {actor}'s statements "
+                                        "or delete the file"))
         return
     if not isinstance(items, Sequence):
         dataset.problems.append(Problem("not-a-list", shown, line_at(data, ("positions",)),

@@ -656,16 +656,21 @@ def gap_item(actor: str, dimension: str) -> str:
             "  reason: {en: Searched; nothing found., ja: 調査したが見つからない。}\n")
 
 
+def cell_problems(dataset) -> list[str]:
+    """Problems other than the empty cells the small fixture leaves undocumented."""
+    return [str(p) for p in dataset.problems if p.code != "undocumented-gap"]
+
+
 def test_documented_gap_is_loaded_with_its_reason_in_both_languages(make_dataset):
     dataset = load(make_dataset, {"data/gaps.yaml": gap_item("POL", "us_backstop")})
-    assert not dataset.problems
+    assert cell_problems(dataset) == []
     assert dataset.gaps["POL.us_backstop"].reason("ja") == "調査したが見つからない。"
 
 
 def test_gap_for_unknown_actor_or_dimension_is_a_problem_with_its_line(make_dataset):
     dataset = load(make_dataset, {"data/gaps.yaml": gap_item("POL", "us_backstop") + gap_item("PLO", "nato")
                                   + gap_item("POL", "natto")})
-    assert messages(dataset) == [
+    assert cell_problems(dataset) == [
         "data/gaps.yaml:4: unknown actor 'PLO'; did you mean 'POL'?",
         "data/gaps.yaml:8: unknown dimension 'natto'; did you mean 'nato'?"]
     assert list(dataset.gaps) == ["POL.us_backstop"]
@@ -674,6 +679,26 @@ def test_gap_for_unknown_actor_or_dimension_is_a_problem_with_its_line(make_data
 
 def test_gap_whose_cell_has_a_statement_is_reported_and_not_shown(make_dataset):
     dataset = load(make_dataset, {"data/gaps.yaml": gap_item("POL", "troops")})
-    assert messages(dataset) == ["data/gaps.yaml:1: gap POL.troops is listed as empty, but the cell has a "
+    assert cell_problems(dataset) == ["data/gaps.yaml:1: gap POL.troops is listed as empty, but the cell has a "
                                  "statement; remove it from gaps.yaml"]
     assert dataset.gaps == {}
+
+
+def test_with_gaps_yaml_every_cell_empty_at_the_period_end_needs_a_reason(make_dataset):
+    # POL has troops only; GBR has no file at all. Two of POL's cells are documented.
+    dataset = load(make_dataset, {"data/positions/pol.yaml": POL_FILE,
+                                  "data/gaps.yaml": gap_item("POL", "us_backstop") + gap_item("POL", "nato")})
+    undocumented = [p for p in messages(dataset) if "no reason in gaps.yaml" in p]
+    assert undocumented == [f"data/gaps.yaml:1: GBR.{d} has no statement by the period end and no reason in "
+                            "gaps.yaml; add a statement, or the gap with why it is empty"
+                            for d in ("troops", "us_backstop", "nato")]
+
+
+def test_blanked_positions_file_is_refused_not_silently_empty(make_dataset):
+    # An editor's slip: `positions:` with nothing after it loses every statement of the actor.
+    dataset = load(make_dataset, {"data/positions/pol.yaml": "actor: POL\npositions:\n",
+                                  "data/gaps.yaml": gap_item("POL", "us_backstop") + gap_item("POL", "nato")})
+    assert messages(dataset)[0] == ("data/positions/pol.yaml:2: no statements: 'positions:' is empty; "
+                                    "restore POL's statements or delete the file")
+    assert "data/positions/pol.yaml:1: POL.troops has no statement by the period end and no reason in " \
+           "gaps.yaml; add a statement, or the gap with why it is empty" in messages(dataset)
