@@ -224,7 +224,7 @@ def test_coverage_counts_known_cells_among_applicable_ones_per_dimension_and_in_
         + statement("nato", "2024-07-10", "supports"),
         "data/positions/pol.yaml": "actor: POL\npositions:\n" + statement("us_backstop", "2025-06-01", "supports"),
     }), today=dt.date(2026, 6, 1))
-    assert [str(p).split(": ")[1].split()[0] for p in dataset.problems] == ["GBR.us_backstop"]  # no reason given
+    assert [p.message.split()[0] for p in dataset.problems] == ["GBR.us_backstop"]  # no statement, no reason
     table = coverage(PositionIndex(dataset), dataset, [dt.date(2025, 2, 17), dt.date(2025, 6, 1)])
     rows = {(f"{day}", dim): (known, applicable) for day, dim, known, applicable in
             zip(table["date"], table["dimension"], table["known"], table["applicable"])}
