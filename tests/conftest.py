@@ -1,6 +1,8 @@
 """Shared fixtures: paths of the shipped dataset and a builder for small datasets in tmp dirs."""
 from __future__ import annotations
 
+import importlib
+import os
 import re
 import shutil
 import textwrap
@@ -10,6 +12,34 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = ROOT / "config.yaml"
+CHROMIUM = "/usr/bin/chromium"
+# .ci/run sets this: there a missing browser or library fails its tests instead of skipping
+# them, so a green CI run has run every test.
+REQUIRE_ALL_TESTS = os.environ.get("STANCE_MATRIX_REQUIRE_ALL_TESTS") == "1"
+
+
+def require(available: bool, what: str) -> None:
+    """Skip the calling test when `what` is missing on this machine; fail it in CI."""
+    if available:
+        return
+    if REQUIRE_ALL_TESTS:
+        pytest.fail(f"{what} is missing; CI installs it and must run every test", pytrace=False)
+    pytest.skip(f"{what} is missing")
+
+
+def require_module(name: str):
+    """The module `name`, imported, or a skip (a failure in CI) when it is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        require(False, f"Python package {name}")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, for tests of what only a browser shows (and kaleido's PNG export)."""
+    require(Path(CHROMIUM).exists(), f"Debian's chromium ({CHROMIUM})")
+    return CHROMIUM
 
 # Three web sources and a one-statement builder for small positions files in tests.
 SOURCES = """\

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHIPPED_CONFIG
+from conftest import CHROMIUM, ROOT, SHIPPED_CONFIG
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("chromium")]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 CHART = "[data-testid='stPlotlyChart'] .main-svg"

@@ -49,11 +49,27 @@ def test_every_actor_file_is_named_after_its_actor():
         assert statement.path == f"data/positions/{statement.actor.lower()}.yaml"
 
 
-def test_dataset_covers_at_least_25_actors_with_150_statements():
+# NATO and EU member states in 2025: the second edition covers every one of them.
+NATO_AND_EU_MEMBERS = set("""ALB AUT BEL BGR CAN CYP CZE DEU DNK ESP EST FIN FRA GBR GRC HRV HUN IRL ISL ITA LTU LUX
+                              LVA MKD MLT MNE NLD NOR POL PRT ROU SVK SVN SWE TUR USA""".split())
+
+
+def test_dataset_covers_every_nato_and_eu_member_and_the_other_actors():
     dataset = load_dataset(SHIPPED_CONFIG)
-    assert len(dataset.actors) >= 25
-    assert len(dataset.statements) >= 150
-    assert {s.actor for s in dataset.statements} == set(dataset.actors)
+    assert NATO_AND_EU_MEMBERS <= set(dataset.actors)
+    assert {"UKR", "RUS", "CHN", "AUS", "NZL", "JPN", "NATO", "EU"} <= set(dataset.actors)
+    assert len(dataset.actors) >= 44 and len(dataset.statements) >= 300
+    # An actor without statements has a documented reason for each of its cells.
+    silent = set(dataset.actors) - {s.actor for s in dataset.statements}
+    assert all(cell_key(a, d.id) in dataset.gaps for a in silent for d in dataset.config.dimensions)
+
+
+def test_every_actor_has_a_name_in_english_and_in_japanese():
+    dataset = load_dataset(SHIPPED_CONFIG)
+    for actor in dataset.actors.values():
+        assert actor.name.en.isascii() and actor.name.en.strip(), actor.id
+        # Japanese names are written in kana or kanji, not left in Latin letters.
+        assert any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in actor.name.ja), actor.id
 
 
 def test_every_empty_cell_at_the_period_end_is_a_documented_gap():

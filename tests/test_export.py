@@ -13,10 +13,14 @@ from dashboard.__main__ import main
 from dashboard.load import load_dataset
 from dashboard.query import PositionIndex
 
-from conftest import SHIPPED_CONFIG
+from conftest import SHIPPED_CONFIG, require_module
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is not installed")]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("chromium", "kaleido")]
+
+
+@pytest.fixture(scope="module")
+def kaleido():
+    return require_module("kaleido")
 
 
 def png_size(path: Path) -> tuple[int, int]:

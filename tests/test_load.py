@@ -470,14 +470,12 @@ def test_quote_found_in_seed_that_breaks_lines_mid_sentence(make_dataset):
 
 # --- hostile files -----------------------------------------------------------------------------
 
-def test_alias_bomb_is_refused_quickly_and_the_rest_loads(make_dataset):
-    started = time.perf_counter()
+def test_alias_bomb_is_refused_and_the_rest_loads(make_dataset):
+    # How quickly: benchmarks/run.py (hostile_files); a wall-clock assert here fails on a busy machine.
     dataset = load(make_dataset, {GBR_FILE: (FIXTURES / "billion_laughs.yaml").read_text(encoding="utf-8")})
-    elapsed = time.perf_counter() - started
     assert messages(dataset) == [
         # Line 4 holds the first anchor, where the expansion starts.
         "data/positions/gbr.yaml:4: file expands to more than 500,000 values (an alias bomb?); not loaded"]
-    assert elapsed < 5
     assert_poland_still_loads(dataset)
 
 
@@ -525,13 +523,10 @@ def test_merge_key_reported_in_words(make_dataset):
     assert_poland_still_loads(dataset)
 
 
-@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-def test_link_to_an_endless_file_is_refused_in_bounded_time(make_dataset):
+def test_link_to_an_endless_file_is_refused_and_the_rest_loads(make_dataset):
     config = make_dataset({"data/positions/pol.yaml": POL_FILE})
     (config.parent / GBR_FILE).symlink_to("/dev/zero")
-    started = time.perf_counter()
     dataset = load_dataset(config, today=TODAY)
-    assert time.perf_counter() - started < 5
     assert messages(dataset) == ["data/positions/gbr.yaml:1: file is 2.0 MB, over the 2 MB limit; split it"]
     assert_poland_still_loads(dataset)
 

@@ -9,7 +9,7 @@ import yaml
 
 from dashboard.schema import SCHEMA_KINDS, json_schema
 
-from conftest import ROOT
+from conftest import ROOT, require_module
 
 SCHEMA_DIR = ROOT / "schema"
 # Which data files each schema describes (the same mapping as .vscode/settings.json).
@@ -47,7 +47,7 @@ def _as_json(value):
 
 @pytest.mark.parametrize("kind", SCHEMA_KINDS)
 def test_shipped_files_fit_their_schema(kind):
-    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema = require_module("jsonschema")
     validator = jsonschema.Draft202012Validator(json_schema(kind), format_checker=jsonschema.FormatChecker())
     paths = sorted(ROOT.glob(FILES[kind]))
     assert paths
@@ -58,7 +58,7 @@ def test_shipped_files_fit_their_schema(kind):
 
 
 def test_schema_flags_a_javascript_url_for_editors():
-    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema = require_module("jsonschema")
     source = {"id": "x", "outlet": "o", "title": "t", "published": "2025-02-18", "language": "en",
               "url": "javascript:alert(1)"}
     assert not jsonschema.Draft202012Validator(json_schema("sources")).is_valid([source])
