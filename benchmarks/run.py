@@ -11,6 +11,8 @@ a slow or a busy machine:
 3. queries: PositionIndex.matrix(day) + a 12-month timeline on the 10k dataset / the 10k rerun
 4. first_paint_*: navigation → Matrix chart drawn in headless Chromium / the same for hello.py
 5. memory: resident growth of a fresh process loading and indexing the 10k dataset / 100 MB
+6. hostile_files: load_dataset() on the shipped data plus an alias bomb, a 3 MB file and a link to
+                  /dev/zero / the same load without them (each is refused, the rest loads)
 
 Times are the median of --repeat runs (the minimum for the sub-second in-process timings,
 where the minimum is the least noisy estimate). Nothing here is a pass/fail test.
@@ -38,7 +40,9 @@ SHIPPED_CONFIG = ROOT / "config.yaml"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
-TARGETS = {"load_validate": 2.0, "rerun": 1.5, "queries": 0.05, "first_paint": 1.5, "memory": 1.0}
+TARGETS = {"load_validate": 2.0, "rerun": 1.5, "queries": 0.05, "first_paint": 1.5, "memory": 1.0,
+           "hostile_files": 10.0}
+BAD_INPUT = ROOT / "tests" / "fixtures" / "bad"
 MEMORY_BUDGET_MB = 100.0
 
 if str(ROOT) not in sys.path:
@@ -109,6 +113,29 @@ def bench_queries(config_path: Path, repeat: int) -> dict:
 
     times = [_timed(query) for _ in range(max(repeat, 5) * 4)]
     return {"seconds": min(times), "months": len(months), "index_build_s": round(build, 4)}
+
+
+# 5b. Hostile files ------------------------------------------------------------------------------
+
+def bench_hostile_files(repeat: int) -> dict:
+    import shutil
+    import tempfile
+
+    from dashboard.load import load_dataset
+    from dashboard.yamlread import MAX_FILE_BYTES
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name in ("config.yaml", "data", "seeds"):
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, root / name)
+        clean = [_timed(lambda: load_dataset(root / "config.yaml")) for _ in range(repeat)]
+        positions = root / "data" / "positions"
+        shutil.copy(BAD_INPUT / "billion_laughs.yaml", positions / "zz-bomb.yaml")
+        (positions / "zz-huge.yaml").write_text("x: " + "y" * (MAX_FILE_BYTES + 1024 * 1024), encoding="utf-8")
+        (positions / "zz-endless.yaml").symlink_to("/dev/zero")
+        hostile = [_timed(lambda: load_dataset(root / "config.yaml")) for _ in range(repeat)]
+        problems = [p.code for p in load_dataset(root / "config.yaml").problems]
+    return _result(min(hostile), min(clean), "hostile_files", refused=sorted(set(problems)))
 
 
 # 5. Memory --------------------------------------------------------------------------------------
@@ -346,6 +373,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     report["load_validate"] = bench_load(big, args.repeat)
     report["memory"] = bench_memory(big)
+    report["hostile_files"] = bench_hostile_files(args.repeat)
     queries = bench_queries(big, args.repeat)
     if args.skip_app:
         report["queries"] = {"seconds": round(queries["seconds"], 5), "met": None, "note": "--skip-app: no rerun floor"}
