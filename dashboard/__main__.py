@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 import datetime as dt
 import json
 import os
@@ -72,8 +73,7 @@ def cmd_validate(args) -> int:
     if args.format == "json":
         print(json.dumps({
             "valid": not dataset.problems,
-            "problems": [{"code": p.code, "path": p.path, "line": p.line, "message": p.message}
-                         for p in dataset.problems],
+            "problems": [asdict(p) for p in dataset.problems],
             "counts": {"actors": len(dataset.actors), "sources": len(dataset.sources),
                        "statements": len(dataset.statements)},
         }, ensure_ascii=False, indent=1))

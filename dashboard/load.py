@@ -74,28 +74,32 @@ def _kind_of(value: object) -> str:
     return f"text {_short(value)}"
 
 
-def _describe(error: dict) -> str:
-    """An editor-friendly sentence for one pydantic error."""
+def _describe(error: dict) -> tuple[str, str]:
+    """A problem code and an editor-friendly sentence for one pydantic error."""
     loc, kind, value = error["loc"], error["type"], error.get("input")
     name = _field_name(loc)
     if kind == "extra_forbidden":
-        return f"unknown key {_short(str(loc[-1]))}{_did_you_mean(str(loc[-1]), _KNOWN_KEYS)}"
+        return "unknown-key", f"unknown key {_short(str(loc[-1]))}{_did_you_mean(str(loc[-1]), _KNOWN_KEYS)}"
     if kind == "missing":
-        return f"missing required field '{name}'"
+        return "missing-field", f"missing required field '{name}'"
     if kind.startswith(("date_", "datetime_")):
         shown = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
-        return f"{name}: {_short(str(shown))} is not a real date; write YYYY-MM-DD"
+        return "bad-date", f"{name}: {_short(str(shown))} is not a real date; write YYYY-MM-DD"
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") in PATTERN_HINTS:
-        return f"{name}: {_short(value)} must be {PATTERN_HINTS[error['ctx']['pattern']]}"
+        return "bad-format", f"{name}: {_short(value)} must be {PATTERN_HINTS[error['ctx']['pattern']]}"
     if kind.startswith("int_"):
-        return f"{name}: {_short(value)} is not a whole number"
+        return "not-a-number", f"{name}: {_short(value)} is not a whole number"
     if kind in ("string_type", "dict_type", "list_type", "model_type", "model_attributes_type"):
         expected = {"string_type": "text", "dict_type": "a mapping", "list_type": "a list"}.get(kind, "a mapping")
-        return f"{name}: expected {expected}, got {_kind_of(value)}"
+        return "wrong-type", f"{name}: expected {expected}, got {_kind_of(value)}"
     message = error["msg"]
     message = message.removeprefix("Value error, ")
     message = f"{message[0].lower()}{message[1:]}" + (f" (got {_short(value)})" if kind == "literal_error" else "")
-    return message if name == "record" else f"{name}: {message}"  # a rule on the whole record
+    if kind == "literal_error":
+        return "not-allowed", f"{name}: {message}"
+    if name == "record":  # a rule on the whole record, e.g. exactly one of seed / url
+        return "invalid-record", message
+    return ("bad-url" if name == "url" else "invalid-value"), f"{name}: {message}"
 
 
 def _has_duplicate_key(data: object) -> bool:
@@ -106,7 +110,7 @@ def _has_duplicate_key(data: object) -> bool:
     return False
 
 
-def _validate(model: type[BaseModel], data: object, path: str, problems: list[Problem], code: str = "schema"):
+def _validate(model: type[BaseModel], data: object, path: str, problems: list[Problem]):
     """Validate `data` as `model`; on failure record each error at its line and return None."""
     if _has_duplicate_key(data):
         return None  # a duplicate key, even nested, was already reported; the record is ambiguous
@@ -114,7 +118,8 @@ def _validate(model: type[BaseModel], data: object, path: str, problems: list[Pr
         return model.model_validate(data)
     except ValidationError as error:
         for item in error.errors():
-            problems.append(Problem(code, path, line_at(data, item["loc"]), _describe(item)))
+            code, message = _describe(item)
+            problems.append(Problem(code, path, line_at(data, item["loc"]), message))
         return None
 
 
@@ -334,7 +339,7 @@ def _load_positions_file(path: Path, root: Path, dataset: Dataset, seeds: _SeedT
         return
     for order, (item, line) in enumerate(zip(items, items.item_lines)):
         if not isinstance(item, Mapping):
-            dataset.problems.append(Problem("schema", shown, line, "each position must be a mapping of fields"))
+            dataset.problems.append(Problem("not-a-mapping", shown, line, "each position must be a mapping of fields"))
             continue
         position = _validate(Position, item, shown, dataset.problems)
         if position is None:

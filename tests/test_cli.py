@@ -73,7 +73,7 @@ def test_validate_json_lists_problems_with_code_path_and_line(capsys, bad_config
     report = json.loads(out)
     assert report["valid"] is False
     assert [(p["code"], p["path"], p["line"]) for p in report["problems"]] == [
-        ("schema", "data/positions/gbr.yaml", 11),
+        ("bad-date", "data/positions/gbr.yaml", 11),
         ("unknown-stance", "data/positions/gbr.yaml", 26),
     ]
     assert report["counts"] == {"actors": 2, "sources": 3, "statements": 3}

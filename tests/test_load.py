@@ -3,6 +3,7 @@ never raises, and leaves the rest of the data loaded."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from dashboard.load import data_stamp, load_dataset
 from dashboard.yamlread import MAX_FILE_BYTES
 
-from conftest import SHIPPED_CONFIG
+from conftest import ROOT, SHIPPED_CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bad"
 TODAY = dt.date(2026, 6, 1)  # after the period, so only the period end limits dates
@@ -697,3 +698,36 @@ def test_blanked_positions_file_is_refused_not_silently_empty(make_dataset):
                                     "restore POL's statements or delete the file")
     assert "data/positions/pol.yaml:1: POL.troops has no statement by the period end and no reason in " \
            "gaps.yaml; add a statement, or the gap with why it is empty" in messages(dataset)
+
+
+# --- problem codes -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fields, code", [
+    ({"colour": "red"}, "unknown-key"),
+    ({"speaker": None}, "missing-field"),
+    ({"date": "2025-02-30"}, "bad-date"),
+    ({"confidence": "hihg"}, "not-allowed"),
+    ({"speaker": "[Keir, Starmer]"}, "wrong-type"),
+    ({"stance": "wiling"}, "unknown-stance"),
+    ({"source": "seed-00"}, "unknown-source"),
+])
+def test_each_kind_of_mistake_in_a_statement_has_its_own_code(make_dataset, fields, code):
+    dataset = load(make_dataset, {GBR_FILE: positions_file("GBR", position_item(**fields))})
+    assert [p.code for p in dataset.problems] == [code]
+
+
+def test_source_mistakes_have_their_own_codes(make_dataset):
+    dataset = load(make_dataset, {"data/sources.yaml": source_with("url: ftp://example.org/a")
+                                  + "- id: web-2\n  outlet: X\n  title: Y\n  published: 2025-06-30\n  language: en\n"})
+    assert [p.code for p in dataset.problems] == ["bad-url", "invalid-record"]
+
+
+def test_every_problem_code_is_listed_for_editors_in_the_data_readme():
+    # The codes a tool can rely on: every one the loader can emit has a line in data/README.md.
+    source = "".join((ROOT / "dashboard" / name).read_text(encoding="utf-8") for name in ("load.py", "yamlread.py"))
+    codes = set(re.findall(r'(?:Problem|report)\(\s*"([a-z0-9-]+)"', source))
+    codes |= set(re.findall(r'return "([a-z-]+)", ', source))  # pydantic errors, by kind (_describe)
+    codes |= {"bad-url", "invalid-value"}  # chosen by field name in one expression
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", readme, flags=re.M))
+    assert len(codes) > 25 and codes <= listed, sorted(codes - listed)

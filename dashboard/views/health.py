@@ -1,6 +1,8 @@
 """Data health page: validation problems with file and line, coverage, source counts."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pandas as pd
 import streamlit as st
 
@@ -16,8 +18,8 @@ def render(ctx: Context) -> None:
     st.subheader(t("problems", language))
     if dataset.problems:
         st.error(t("broken_notice", language, n=len(dataset.problems)))
-        st.dataframe(pd.DataFrame([{"file": p.path, "line": p.line, "code": p.code, "message": p.message}
-                                   for p in dataset.problems]), hide_index=True, width="stretch")
+        # The field names of `validate --format json`, so a reader can match the two.
+        st.dataframe(pd.DataFrame([asdict(p) for p in dataset.problems]), hide_index=True, width="stretch")
         st.code("\n".join(str(p) for p in dataset.problems), language=None)
     else:
         st.success(t("no_problems", language))
