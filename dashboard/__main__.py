@@ -1,4 +1,4 @@
-"""Command line: validate, matrix, shifts, coverage, schema, export — the same core the app uses."""
+"""Command line: validate, matrix, shifts, coverage, diff, schema, export — the same core the app uses."""
 from __future__ import annotations
 
 import argparse
@@ -131,6 +131,23 @@ def cmd_coverage(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    from . import diff
+
+    path = Path(args.config)
+    if not path.is_file():
+        sys.exit(f"error: config file {path} not found (use --config PATH)")
+    try:
+        result = diff.diff(path, args.base, args.target)
+    except diff.DiffError as error:
+        sys.exit(f"error: {error}")
+    print({"text": diff.as_text, "markdown": diff.as_markdown, "json": diff.as_json}[args.format](result))
+    if result.problems:
+        print(f"({len(result.problems)} problem(s) in {result.target}: those records are left out of the "
+              "comparison; run `python -m dashboard validate`)", file=sys.stderr)
+    return 0
+
+
 def cmd_schema(args) -> int:
     if args.write:
         out = Path(args.write)
@@ -188,6 +205,13 @@ def parser() -> argparse.ArgumentParser:
     coverage.add_argument("--as-of", type=_date, action="append", metavar="DATE",
                           help="a day to report (repeatable; default: every key event and the period end)")
     coverage.set_defaults(run=cmd_coverage)
+
+    diff = commands.add_parser("diff", parents=[common], help="what an edit changes: statements and cells, by day")
+    diff.add_argument("base", nargs="?", default="HEAD", help="git revision to compare from (default: HEAD)")
+    diff.add_argument("target", nargs="?", default=None,
+                      help="git revision to compare to (default: the working tree, uncommitted edits included)")
+    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    diff.set_defaults(run=cmd_diff)
 
     schema = commands.add_parser("schema", parents=[common], help="JSON Schema of the data files")
     schema.add_argument("--kind", choices=SCHEMA_KINDS, default="positions")
