@@ -81,12 +81,16 @@ def repository_root(path: Path) -> Path:
     return Path(found.stdout.decode().strip())
 
 
-def is_git_checkout(path: Path) -> bool:
+def head_revision(path: Path) -> str | None:
+    """The commit HEAD names in the repository holding `path`; None outside git (or before a
+    first commit), where there is nothing to compare uncommitted edits with."""
     try:
-        repository_root(path)
-        return True
-    except (DiffError, OSError):
-        return False
+        found = _git(path if path.is_dir() else path.parent, "rev-parse", "--verify", "--quiet", "HEAD")
+    except OSError:  # no git on this machine
+        return None
+    if found.returncode != 0:
+        return None
+    return found.stdout.decode().strip()
 
 
 def _materialize(repo: Path, revision: str, config_path: Path, into: Path) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import charts
+from . import charts, diff
 from .i18n import t
 from .load import Dataset, data_stamp, load_dataset
 from .model import cell_key
@@ -92,6 +92,23 @@ def _cell_texts(data_key: tuple, language: str, _dataset: Dataset, _index: Posit
     # Keyed on the data and the language; the leading underscores keep Streamlit from hashing
     # the dataset and index themselves on every rerun.
     return charts.cell_texts(_dataset, _index.cells, language)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _uncommitted(data_key: tuple, head: str) -> diff.DataDiff | None:
+    # Keyed on the data files' stamp and the HEAD commit: recomputed after an edit or a commit.
+    try:
+        return diff.diff(Path(data_key[0]), head, diff.WORKING_TREE)
+    except diff.DiffError:
+        return None
+
+
+def uncommitted_edits(ctx: Context) -> diff.DataDiff | None:
+    """What the uncommitted edits change, when the data lives in a git checkout."""
+    if ctx.data_key is None:
+        return None
+    head = diff.head_revision(Path(ctx.data_key[0]))
+    return _uncommitted(ctx.data_key, head) if head else None
 
 
 def cell_texts(ctx: Context) -> charts.CellTexts | None:

@@ -288,3 +288,23 @@ def test_health_problem_table_uses_the_field_names_of_validate_json(make_dataset
     (table,) = [frame.value for frame in open_page("health", config).dataframe if "message" in frame.value.columns]
     assert list(table.columns) == list(report["problems"][0])
     assert table.to_dict("records") == report["problems"]
+
+
+def test_health_shows_what_uncommitted_edits_change_when_the_data_is_in_git(make_dataset):
+    import subprocess
+
+    from conftest import SOURCES, statement
+
+    config = make_dataset({"data/sources.yaml": SOURCES, "data/positions/gbr.yaml":
+                           "actor: GBR\npositions:\n" + statement("troops", "2025-02-17", "reluctant")})
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "data"]):
+        subprocess.run(git + args, cwd=config.parent, check=True)
+    at = open_page("health", config)
+    assert "No uncommitted edits to the data." in texts(at)
+    gbr = config.parent / "data/positions/gbr.yaml"
+    gbr.write_text(gbr.read_text(encoding="utf-8").replace("reluctant", "willing"), encoding="utf-8")
+    at = open_page("health", config, language="ja")
+    (cells,) = [frame.value for frame in at.dataframe if "変更後" in frame.value.columns]
+    assert cells.to_dict("records") == [{"アクター": "英国", "論点": "自国部隊の派遣", "変更前": "消極的・時期尚早",
+                                         "変更後": "前向き", "開始日": "2025-02-17", "終了日": "2026-01-31", "日数": 349}]

@@ -6,9 +6,37 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from .. import charts, query
+from .. import charts, query, ui
+from ..diff import DataDiff
 from ..i18n import t
 from ..ui import Context
+
+
+def render_edits(ctx: Context, edits: DataDiff) -> None:
+    """Uncommitted edits to the data (git): the statements they touch and the cells and days
+    whose position in force they change, as `python -m dashboard diff` prints them."""
+    language = ctx.language
+    st.subheader(t("uncommitted_edits", language))
+    if edits.empty:
+        st.caption(t("no_uncommitted_edits", language))
+        return
+    st.dataframe(pd.DataFrame({
+        t("change", language): [t(f"change_{c.kind}", language) for c in edits.statements],
+        t("actor", language): [ctx.actor_name(c.actor) for c in edits.statements],
+        t("dimension", language): [ctx.dimension_label(c.dimension) for c in edits.statements],
+        t("date", language): [f"{c.date}" for c in edits.statements],
+        t("source", language): [c.source for c in edits.statements],
+        t("changed_fields", language): [", ".join(c.fields) for c in edits.statements],
+    }), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame({
+        t("actor", language): [ctx.actor_name(c.actor) for c in edits.cells],
+        t("dimension", language): [ctx.dimension_label(c.dimension) for c in edits.cells],
+        t("was", language): [ctx.stance_label(c.dimension, c.old) for c in edits.cells],
+        t("now", language): [ctx.stance_label(c.dimension, c.new) for c in edits.cells],
+        t("from", language): [f"{c.start}" for c in edits.cells],
+        t("to", language): [f"{c.end}" for c in edits.cells],
+        t("days", language): [c.days for c in edits.cells],
+    }), hide_index=True, width="stretch")
 
 
 def render(ctx: Context) -> None:
@@ -23,6 +51,10 @@ def render(ctx: Context) -> None:
         st.code("\n".join(str(p) for p in dataset.problems), language=None)
     else:
         st.success(t("no_problems", language))
+
+    edits = ui.uncommitted_edits(ctx)
+    if edits is not None:
+        render_edits(ctx, edits)
 
     st.subheader(t("coverage", language))
     end = config.period.end
