@@ -98,6 +98,8 @@ class Config(Record):
     dimensions: list[Dimension] = Field(min_length=1)
     events: list[Event] = []
     groups: list[Group] = Field([], description="Groups actors can belong to, for filtering.")
+    editing: bool = Field(False, description="Let the 'Add a statement' page save to the data files. Only for a "
+                                             "local, single-user setup; off, the page shows YAML to paste.")
 
     @model_validator(mode="after")
     def _complete_colors(self) -> "Config":

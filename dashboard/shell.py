@@ -8,7 +8,7 @@ import streamlit as st
 
 from . import ui
 from .i18n import t
-from .views import about, actor, evidence, health, matrix, shifts
+from .views import about, actor, add, evidence, health, matrix, shifts
 
 
 def _config_error(path: Path, problems) -> None:
@@ -51,6 +51,7 @@ def main() -> None:
         page(actor, "page_actor", "actor", ":material/person:"),
         page(evidence, "page_evidence", "evidence", ":material/search:"),
         page(health, "page_health", "health", ":material/health_and_safety:"),
+        page(add, "page_add", "add", ":material/add_circle:"),
         page(about, "page_about", "about", ":material/info:"),
     ])
     navigation.run()

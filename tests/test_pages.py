@@ -16,7 +16,7 @@ from dashboard.query import PositionIndex
 from conftest import ROOT, SHIPPED_CONFIG, matrix_cells
 
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["matrix", "shifts", "actor", "evidence", "health", "about"]
+PAGES = ["matrix", "shifts", "actor", "evidence", "health", "add", "about"]
 BROKEN_GBR = "actor: GBR\npositions:\n  - dimension: troops\n    date: 2025-13-45\n  stance: [\n"
 
 
