@@ -13,7 +13,7 @@ def _strings() -> dict[str, dict[str, str]]:
 
 
 def t(key: str, language: str, **values) -> str:
-    """The UI string `key` in `language` (falls back to English), formatted with `values`."""
-    entry = _strings()[key]
-    text = entry.get(language) or entry["en"]
+    """The UI string `key` in `language`, formatted with `values`. Every key has every language
+    (tests/test_i18n.py): a missing one is a KeyError, never a silent fallback to English."""
+    text = _strings()[key][language]
     return text.format(**values) if values else text

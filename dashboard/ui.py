@@ -174,7 +174,8 @@ def render_statement(ctx: Context, row: pd.Series) -> None:
             st.markdown(f"> {plain(row['quote'])}")
         if row["conditions"]:
             st.markdown(f"*{t('conditions', language)}:* {plain(row['conditions'])}")
-        st.caption(f"{t('confidence', language)}: {row['confidence']} · {t('source', language)}: "
+        level = t(f"level_{row['confidence']}", language)
+        st.caption(f"{t('confidence', language)}: {level} · {t('source', language)}: "
                    f"{plain(source.outlet)} — {plain(source.title)} ({source.published:%Y-%m-%d})"
                    + (f" · {plain(source.note)}" if source.note else ""))
         if is_web_link(source.url):
@@ -204,8 +205,8 @@ def statements_table(ctx: Context, statements: pd.DataFrame) -> pd.DataFrame:
         t("summary", language): statements["summary_ja" if language == "ja" else "summary_en"],
         t("quote", language): statements["quote"],
         t("conditions", language): statements["conditions"],
-        t("confidence", language): statements["confidence"],
+        t("confidence", language): [t(f"level_{c}", language) for c in statements["confidence"]],
         t("source", language): statements["source"],
-        "url": [sources[s].url if is_web_link(sources[s].url) else None for s in statements["source"]],
-        "seed": [sources[s].seed for s in statements["source"]],
+        t("url", language): [sources[s].url if is_web_link(sources[s].url) else None for s in statements["source"]],
+        t("seed_file", language): [sources[s].seed for s in statements["source"]],
     })

@@ -141,3 +141,32 @@ def matrix_cells(spec: dict) -> dict[str, dict]:
                   "outlined": (x, y) in outlined}
             for key, color, text, hover, x, y in zip(cells["customdata"], cells["marker"]["color"], cells["text"],
                                                      cells["hovertext"], cells["x"], cells["y"])}
+
+
+# --- the English-word check of Japanese pages (test_pages, test_browser) -----------------------
+
+ALLOWED_LATIN = {"NATO", "EU", "G7", "CSV", "PNG", "URL", "YAML", "ID", "Stance", "Matrix", "id"}  # names and formats
+
+
+def data_strings(dataset) -> list[str]:
+    """Text that comes from the data (quotes, English summaries, outlets, ids …): shown as it is
+    in either language, so left out of the English-word check. Longest first."""
+    found = set()
+    for s in dataset.statements:
+        p = s.position
+        found |= {p.speaker, p.summary.en, p.quote or "", p.conditions or "", p.source, p.stance, s.actor}
+    for source in dataset.sources.values():
+        found |= {source.id, source.outlet, source.title, source.url or "", source.seed or "", source.note or "",
+                  source.language}
+    found |= {f"{a}.{d.id}" for a in dataset.actors for d in dataset.config.dimensions} | set(dataset.actors)
+    found |= {s.id for d in dataset.config.dimensions for s in d.stances} | {d.id for d in dataset.config.dimensions}
+    return sorted((text for text in found if text), key=len, reverse=True)
+
+
+def english_words(text: str, data: list[str]) -> set[str]:
+    text = re.sub(r"```.*?```|`[^`]*`", " ", text, flags=re.S)  # code: field names and values editors type
+    text = text.replace("\\", "")  # markdown escapes of data text (ui.plain)
+    for item in data:
+        text = text.replace(item, " ") if len(item) > 3 else re.sub(rf"\b{re.escape(item)}\b", " ", text)
+    text = re.sub(r"[\w/.-]*\.(yaml|txt|md|json)|https?://\S+|\b\d{4}-\d{2}-\d{2}\b", " ", text)
+    return {w for w in re.findall(r"[A-Za-z][A-Za-z'’-]+", text) if w not in ALLOWED_LATIN}

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, SHIPPED_CONFIG
+from dashboard.load import load_dataset
+
+from conftest import CHROMIUM, ROOT, SHIPPED_CONFIG, data_strings, english_words
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("chromium")]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -133,3 +135,26 @@ def test_clicking_a_cell_opens_its_evidence(page, app_url):
 def test_actor_page_deep_link_keeps_actor_and_language(page, app_url):
     page.goto(app_url + "/actor?actor=GBR&lang=ja")
     page.get_by_text("英国：発言の推移").first.wait_for(timeout=30_000)
+
+
+LANGUAGE_SWITCH = {"Language", "EN"}  # "Language / 言語" and "EN | 日本語": readable in either language
+# What a reader sees as interface text: headings, widget labels, buttons, captions, alerts.
+INTERFACE_TEXT = ("h1, h2, h3, [data-testid='stWidgetLabel'], button, [data-testid='stCaptionContainer'], "
+                  "[data-testid='stAlertContainer'], [data-testid='stSidebarNav'], [data-baseweb='select'] span")
+
+
+@pytest.mark.parametrize("path", ["", "shifts", "actor", "evidence", "health", "add", "about"])
+def test_japanese_pages_show_no_english_interface_text(page, app_url, path):
+    page.goto(f"{app_url}/{path}?lang=ja")
+    page.locator("h1").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # the last widgets and charts of a rerun
+    # Material icons are drawn from their names (ligatures), and code is what an editor types
+    # (`editing: true`): neither is interface text to translate.
+    shown = page.evaluate("""(selector) => [...document.querySelectorAll(selector)].map(node => {
+        const copy = node.cloneNode(true);
+        copy.querySelectorAll("[data-testid='stIconMaterial'], code").forEach(part => part.remove());
+        return copy.innerText;
+      }).join("\\n")""", INTERFACE_TEXT)
+    assert "マトリクス" in shown  # the Japanese navigation is there
+    leftovers = english_words(shown, data_strings(load_dataset(SHIPPED_CONFIG)))
+    assert leftovers - LANGUAGE_SWITCH == set(), sorted(leftovers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import time
 
 import pytest
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.load import load_dataset
 from dashboard.query import PositionIndex
 
-from conftest import ROOT, SHIPPED_CONFIG, matrix_cells
+from conftest import ROOT, SHIPPED_CONFIG, data_strings, english_words, matrix_cells
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["matrix", "shifts", "actor", "evidence", "health", "add", "about"]
@@ -308,3 +309,21 @@ def test_health_shows_what_uncommitted_edits_change_when_the_data_is_in_git(make
     (cells,) = [frame.value for frame in at.dataframe if "変更後" in frame.value.columns]
     assert cells.to_dict("records") == [{"アクター": "英国", "論点": "自国部隊の派遣", "変更前": "消極的・時期尚早",
                                          "変更後": "前向き", "開始日": "2025-02-17", "終了日": "2026-01-31", "日数": 349}]
+
+
+# --- every label in Japanese ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES)
+def test_japanese_pages_have_no_english_labels(page):
+    dataset = load_dataset(SHIPPED_CONFIG)
+    params = {"cell": "GBR.troops", "actor": "GBR"} if page in ("matrix", "actor") else {}
+    at = open_page(page, language="ja", params=params)
+    assert not at.exception, at.exception
+    shown = [texts(at)]
+    shown += [w.label for kind in ("selectbox", "multiselect", "text_input", "text_area", "date_input",
+                                   "select_slider", "number_input", "toggle", "button", "radio")
+              for w in at.get(kind) if getattr(w, "label", None)]
+    shown += [str(c) for frame in at.dataframe for c in frame.value.columns]
+    shown += [getattr(w, "placeholder", "") or "" for w in at.get("selectbox") + at.get("multiselect")]
+    leftovers = english_words("\n".join(shown), data_strings(dataset))
+    assert leftovers == set(), sorted(leftovers)

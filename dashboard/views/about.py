@@ -20,7 +20,7 @@ def render(ctx: Context) -> None:
         st.markdown(f"**{dimension.label(language)}** — {dimension.question(language)}")
         st.dataframe(pd.DataFrame({
             t("score", language): [f"{s.score:+d}" if s.score else "0" for s in dimension.stances],
-            "id": [s.id for s in dimension.stances],
+            t("stance_id", language): [s.id for s in dimension.stances],
             t("stance", language): [s.label(language) for s in dimension.stances],
         }), hide_index=True)
     # Trusted project text (not data), so markdown is rendered as written.

@@ -43,6 +43,6 @@ def render(ctx: Context) -> None:
         table = table[haystack.str.contains(text.casefold(), regex=False)]
     st.caption(t("n_statements", language, n=len(table)))
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"url": st.column_config.LinkColumn("url")})
+                 column_config={t("url", language): st.column_config.LinkColumn(t("url", language))})
     st.download_button(t("download_csv", language), table.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"stance-matrix-evidence_{dt.date.today():%Y-%m-%d}.csv", mime="text/csv")

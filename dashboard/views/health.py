@@ -47,7 +47,9 @@ def render(ctx: Context) -> None:
     if dataset.problems:
         st.error(t("broken_notice", language, n=len(dataset.problems)))
         # The field names of `validate --format json`, so a reader can match the two.
-        st.dataframe(pd.DataFrame([asdict(p) for p in dataset.problems]), hide_index=True, width="stretch")
+        # Shown with headers in the page's language.
+        st.dataframe(pd.DataFrame([asdict(p) for p in dataset.problems]), hide_index=True, width="stretch",
+                     column_config={name: t(f"problem_{name}", language) for name in ("code", "path", "line", "message")})
         st.code("\n".join(str(p) for p in dataset.problems), language=None)
     else:
         st.success(t("no_problems", language))
@@ -91,6 +93,7 @@ def render(ctx: Context) -> None:
     st.plotly_chart(charts.statements_per_month_figure(dataset, statements, language), key="per_month",
                     config=charts.png_config("statements-per-month", f"{end:%Y-%m-%d}"))
     st.markdown(f"**{t('per_source', language)}**")
-    counts = statements["source"].value_counts().rename_axis(t("source", language)).reset_index(name="n")
-    counts["outlet"] = counts[t("source", language)].map(lambda s: dataset.sources[s].outlet)
+    counts = statements["source"].value_counts().rename_axis(t("source", language)).reset_index(
+        name=t("statements", language))
+    counts[t("outlet", language)] = counts[t("source", language)].map(lambda s: dataset.sources[s].outlet)
     st.dataframe(counts, hide_index=True, width="stretch")
