@@ -162,12 +162,23 @@ def cmd_schema(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import export_briefing  # plotly image export is heavy: import only when asked
-
+    if not (args.data or args.out):
+        sys.exit("error: say what to export: --out DIR (briefing PNGs, with --as-of) and/or --data DIR "
+                 "(the dataset as a Frictionless Data Package)")
+    if args.out and not args.as_of:
+        sys.exit("error: --out writes the briefing PNGs of one day: give --as-of DATE")
     dataset = _load_or_exit(args)
     _report_problems(dataset)
-    written = export_briefing(dataset, args.as_of, Path(args.out), args.language, args.shifts_from,
-                              progress=lambda message: print(message, file=sys.stderr))
+    written = []
+    if args.data:
+        from .package import write_package
+
+        written += write_package(dataset, Path(args.data))
+    if args.out:
+        from .export import export_briefing  # plotly image export is heavy: import only when asked
+
+        written += export_briefing(dataset, args.as_of, Path(args.out), args.language, args.shifts_from,
+                                   progress=lambda message: print(message, file=sys.stderr))
     for path in written:
         print(path)
     return 0
@@ -218,9 +229,12 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("--write", metavar="DIR", help="write every schema to DIR instead of printing one")
     schema.set_defaults(run=cmd_schema)
 
-    export = commands.add_parser("export", parents=[common], help="briefing PNGs of the matrix and shifts")
-    export.add_argument("--as-of", type=_date, required=True, metavar="DATE")
-    export.add_argument("--out", required=True, metavar="DIR")
+    export = commands.add_parser("export", parents=[common],
+                                 help="briefing PNGs of the matrix and shifts, and/or the dataset as a data package")
+    export.add_argument("--as-of", type=_date, metavar="DATE", help="the day of the briefing PNGs")
+    export.add_argument("--out", metavar="DIR", help="write the briefing PNGs here")
+    export.add_argument("--data", metavar="DIR",
+                        help="write the dataset as a Frictionless Data Package here (CSV + datapackage.json)")
     export.add_argument("--language", choices=["en", "ja"], default=None)
     export.add_argument("--shifts-from", type=_date, default=None, metavar="DATE",
                         help="chart the shifts since DATE (default: the end of the period's first month)")

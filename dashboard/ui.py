@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import charts, diff
+from . import charts, diff, package
 from .i18n import t
 from .load import Dataset, data_stamp, load_dataset
 from .model import cell_key
@@ -109,6 +109,16 @@ def uncommitted_edits(ctx: Context) -> diff.DataDiff | None:
         return None
     head = diff.head_revision(Path(ctx.data_key[0]))
     return _uncommitted(ctx.data_key, head) if head else None
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _package_zip(data_key: tuple, _dataset: Dataset) -> bytes:
+    return package.package_zip_bytes(_dataset)
+
+
+def package_zip(ctx: Context) -> bytes:
+    """The dataset as a Frictionless Data Package (.zip), built once per version of the data."""
+    return _package_zip(ctx.data_key, ctx.dataset) if ctx.data_key else package.package_zip_bytes(ctx.dataset)
 
 
 def cell_texts(ctx: Context) -> charts.CellTexts | None:

@@ -280,3 +280,20 @@ def test_config_option_works_before_and_after_the_command(capsys, bad_config, be
     argv = ["--config", bad_config, "validate"] if before_command else ["validate", "--config", bad_config]
     code, out, _ = run(capsys, *argv)
     assert code == 1 and "suports" in out
+
+
+def test_export_data_writes_a_data_package(capsys, config, tmp_path):
+    code, out, _ = run(capsys, "export", "--config", config, "--data", str(tmp_path / "package"))
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "package").iterdir()) == [
+        "actors.csv", "datapackage.json", "matrix_by_event.csv", "sources.csv", "statements.csv"]
+    assert out.splitlines()[0].endswith("datapackage.json")
+
+
+def test_export_without_a_target_or_a_day_is_a_clear_error(capsys, config, tmp_path):
+    with pytest.raises(SystemExit) as nothing:
+        main(["export", "--config", config])
+    assert "say what to export" in str(nothing.value.code)
+    with pytest.raises(SystemExit) as no_day:
+        main(["export", "--config", config, "--out", str(tmp_path)])
+    assert "give --as-of DATE" in str(no_day.value.code)

@@ -12,7 +12,7 @@ from dashboard.i18n import t
 from conftest import ROOT
 
 STRINGS = yaml.safe_load((ROOT / "dashboard" / "strings.yaml").read_text(encoding="utf-8"))
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")  # kana, kanji, full-width forms
 SAME_IN_BOTH = {"app_title", "g7"}  # names that read the same in both languages
 
 

@@ -327,3 +327,17 @@ def test_japanese_pages_have_no_english_labels(page):
     shown += [getattr(w, "placeholder", "") or "" for w in at.get("selectbox") + at.get("multiselect")]
     leftovers = english_words("\n".join(shown), data_strings(dataset))
     assert leftovers == set(), sorted(leftovers)
+
+
+def test_about_offers_the_data_package_as_a_zip():
+    import io
+    import zipfile
+
+    at = open_page("about", language="ja")
+    (button,) = at.get("download_button")
+    assert button.proto.label == "データパッケージをダウンロード（.zip）"
+    from dashboard import ui
+
+    dataset, _, key = ui.load(SHIPPED_CONFIG)
+    names = zipfile.ZipFile(io.BytesIO(ui.package_zip(ui.Context(dataset, None, "ja", key)))).namelist()
+    assert sorted(names) == ["actors.csv", "datapackage.json", "matrix_by_event.csv", "sources.csv", "statements.csv"]

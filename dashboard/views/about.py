@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ..i18n import t
+from .. import ui
 from ..ui import Context
 
 _TEXT = Path(__file__).resolve().parent.parent / "about"
@@ -25,3 +26,7 @@ def render(ctx: Context) -> None:
         }), hide_index=True)
     # Trusted project text (not data), so markdown is rendered as written.
     st.markdown((_TEXT / f"about.{language}.md").read_text(encoding="utf-8"))
+    st.subheader(t("data_package", language))
+    st.caption(t("data_package_note", language))
+    st.download_button(t("download_package", language), ui.package_zip(ctx), mime="application/zip",
+                       file_name=f"stance-matrix-package_{ctx.config.period.end:%Y-%m-%d}.zip", key="package_zip")
