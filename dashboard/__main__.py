@@ -58,12 +58,6 @@ def _emit(table: pd.DataFrame, fmt: str) -> None:
         print(table.astype(object).where(table.notna(), "—").to_string(index=False) if len(table) else "(nothing)")
 
 
-def _integer_scores(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    for column in columns:
-        table[column] = table[column].astype("Int64")
-    return table
-
-
 def cmd_validate(args) -> int:
     path = Path(args.config)
     if not path.is_file():
@@ -88,25 +82,22 @@ def cmd_validate(args) -> int:
 
 
 def cmd_matrix(args) -> int:
-    from .query import MATRIX_COLUMNS, PositionIndex  # pandas is slow to import: `validate` does without
+    from .query import PositionIndex  # pandas is slow to import: `validate` does without
+    from .tables import matrix_table
 
     dataset = _load_or_exit(args)
     _report_problems(dataset)
-    matrix = PositionIndex(dataset).matrix(args.as_of)
-    # A contested cell lists every stance and source, the scoring one first.
-    table = matrix.assign(stance=matrix["stances"], source=matrix["sources"],
-                          date=matrix["date"].dt.strftime("%Y-%m-%d"))[MATRIX_COLUMNS]
-    _emit(_integer_scores(table, ["score"]), args.format)
+    _emit(matrix_table(PositionIndex(dataset).matrix(args.as_of)), args.format)
     return 0
 
 
 def cmd_shifts(args) -> int:
-    from .query import SHIFT_COLUMNS, PositionIndex
+    from .query import PositionIndex
+    from .tables import shifts_table
 
     dataset = _load_or_exit(args)
     _report_problems(dataset)
-    shifts = PositionIndex(dataset).shifts(args.from_day, args.to_day)[SHIFT_COLUMNS]
-    _emit(_integer_scores(shifts, ["from_score", "to_score", "delta"]), args.format)
+    _emit(shifts_table(PositionIndex(dataset).shifts(args.from_day, args.to_day)), args.format)
     return 0
 
 

@@ -9,6 +9,7 @@ yet is "no known position" (stance None), never a score of 0.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -239,3 +240,30 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     if not days or days[-1] != end:
         days.append(end)
     return days
+
+
+PLAYBACK_STEP_DAYS = 7  # playback moves the as-of date a week a frame
+EVENT_HOLD_FRAMES = 1  # … and stays this many extra frames on a key event's date
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where playback is: the as-of day, frames still to hold there, and whether it has ended."""
+
+    day: dt.date
+    hold: int = 0
+    ended: bool = False
+
+
+def next_frame(frame: Frame, start: dt.date, end: dt.date, events: list[dt.date], loop: bool = False) -> Frame:
+    """The following frame of playback: a week on, landing on any key event in between (and
+    holding there a beat); at the period's end, back to its start when looping, else ended."""
+    if frame.hold > 0:
+        return Frame(frame.day, frame.hold - 1)
+    if frame.day >= end:
+        return Frame(start) if loop else Frame(end, ended=True)
+    step = min(frame.day + dt.timedelta(days=PLAYBACK_STEP_DAYS), end)
+    crossed = [day for day in sorted(events) if frame.day < day <= step]
+    if crossed:
+        return Frame(crossed[0], EVENT_HOLD_FRAMES)
+    return Frame(step)

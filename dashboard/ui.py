@@ -157,13 +157,20 @@ def keep_in_url(key: str, value, default) -> None:
         st.query_params[key] = value
 
 
-def day_picker(ctx: Context, label_key: str, key: str, default: str) -> dt.date:
-    """A date slider over the period, bound to the URL parameter `key` (ISO text)."""
+def day_picker(ctx: Context, label_key: str, key: str, default: str, bound: bool = True) -> dt.date:
+    """A date slider over the period, kept in the URL parameter `key` (ISO text): bound to it,
+    or (bound=False) seeded from and written to it here, for a date that code also moves (the
+    URL of a bound widget may only change through the widget)."""
     days = ctx.days()
     if st.session_state.get(key) not in days:
         st.session_state.pop(key, None)
-    value = st.select_slider(t(label_key, ctx.language), options=days, value=default, key=key,
-                             bind="query-params")
+    if bound:
+        value = st.select_slider(t(label_key, ctx.language), options=days, value=default, key=key,
+                                 bind="query-params")
+    else:
+        seed_from_url(key, days, default)
+        value = st.select_slider(t(label_key, ctx.language), options=days, key=key)
+        keep_in_url(key, value, None)
     return dt.date.fromisoformat(value)
 
 

@@ -126,6 +126,12 @@ def matrix_key_entries(spec: dict) -> list[tuple[str, str]]:
     return re.findall(r'<span style="color:(#[0-9a-fA-F]{6})"><b>.</b></span> ([^&<]+)', key[0]) if key else []
 
 
+def matrix_rows(spec: dict) -> dict[int, str]:
+    """The actor name the matrix chart writes beside each row (y), from its names trace."""
+    (names,) = [trace for trace in spec["data"] if trace.get("name") == "actors"]
+    return dict(zip(names["y"], names["text"]))
+
+
 def matrix_cells(spec: dict) -> dict[str, dict]:
     """What the matrix chart shows for each cell key ('GBR.troops'), read from its figure dict
     (the spec st.plotly_chart sends, or go.Figure.to_dict()): the colour key entry whose
@@ -133,8 +139,8 @@ def matrix_cells(spec: dict) -> dict[str, dict]:
     data, layout = spec["data"], spec["layout"]
     legend = dict(matrix_key_entries(spec))
     (cells,) = [trace for trace in data if trace.get("customdata")]
-    (outline,) = [trace for trace in data if trace["marker"]["symbol"] == "square-open"]
-    rows = dict(zip(layout["yaxis"]["tickvals"], layout["yaxis"]["ticktext"]))
+    (outline,) = [trace for trace in data if trace.get("marker", {}).get("symbol") == "square-open"]
+    rows = matrix_rows(spec)
     columns = dict(zip(layout["xaxis"]["tickvals"], layout["xaxis"]["ticktext"]))
     outlined = set(zip(outline["x"], outline["y"]))
     return {key: {"legend": legend.get(color), "row": rows[y], "column": columns[x], "text": text, "hover": hover,

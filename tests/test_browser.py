@@ -84,7 +84,7 @@ def actor_names_fit(page) -> bool:
     return page.evaluate("""() => {
       const chart = document.querySelector('.js-plotly-plot');
       const left = chart.getBoundingClientRect().left;
-      const names = [...chart.querySelectorAll('.ytick text')];
+      const names = [...chart.querySelectorAll('.scatterlayer .trace:last-child .textpoint text')];
       return names.length > 0 && names.every(n => n.getBoundingClientRect().left >= left);
     }""")
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.load import load_dataset
 from dashboard.query import PositionIndex
 
-from conftest import ROOT, SHIPPED_CONFIG, data_strings, english_words, matrix_cells
+from conftest import ROOT, SHIPPED_CONFIG, data_strings, english_words, matrix_cells, matrix_rows
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["matrix", "shifts", "actor", "evidence", "health", "add", "about"]
@@ -164,14 +164,14 @@ def test_deep_link_reopens_date_and_selected_cell_with_its_evidence():
 
 def test_group_filter_keeps_only_members():
     at = open_app(params={"groups": "NB8"})
-    rows = chart_specs(at)[0]["layout"]["yaxis"]["ticktext"]
+    rows = matrix_rows(chart_specs(at)[0]).values()
     assert "Sweden" in rows and "Germany" not in rows
 
 
 def rows_top_down(at: AppTest) -> list[str]:
     """The matrix's actor names as they read from the top row down."""
-    yaxis = chart_specs(at)[0]["layout"]["yaxis"]
-    return [name for _, name in sorted(zip(yaxis["tickvals"], yaxis["ticktext"]), reverse=True)]
+    rows = matrix_rows(chart_specs(at)[0])
+    return [rows[y] for y in sorted(rows, reverse=True)]
 
 
 @pytest.fixture(scope="module")
@@ -341,3 +341,54 @@ def test_about_offers_the_data_package_as_a_zip():
     dataset, _, key = ui.load(SHIPPED_CONFIG)
     names = zipfile.ZipFile(io.BytesIO(ui.package_zip(ui.Context(dataset, None, "ja", key)))).namelist()
     assert sorted(names) == ["actors.csv", "datapackage.json", "matrix_by_event.csv", "sources.csv", "statements.csv"]
+
+
+# --- playback ------------------------------------------------------------------------------------
+
+def test_play_moves_the_date_a_week_a_frame_stopping_on_key_events_and_pause_keeps_it():
+    at = open_page("matrix", params={"date": "2025-02-01"})
+    at.button(key="play").click().run()
+    assert at.button(key="play").label == "❚❚ Pause"
+    shown = []
+    for _ in range(5):  # each rerun is one tick of the playback timer
+        shown.append(matrix_title(at).split("as of ")[1][:10])
+        assert at.query_params["date"] == [shown[-1]] or at.query_params["date"] == shown[-1]
+        at.run()
+    # A week on, but landing on the Hegseth (12 Feb) and Paris (17 Feb) events and holding a beat.
+    assert shown == ["2025-02-01", "2025-02-08", "2025-02-12", "2025-02-12", "2025-02-17"]
+    at.button(key="play").click().run()
+    assert at.button(key="play").label == "▶ Play"
+    paused = matrix_title(at).split("as of ")[1][:10]
+    at.run()
+    assert matrix_title(at).split("as of ")[1][:10] == paused  # stays there
+    assert at.select_slider(key="date").value == paused and not at.select_slider(key="date").disabled
+
+
+def test_play_at_the_end_of_the_period_starts_from_its_beginning_and_stops_at_the_end():
+    at = open_page("matrix", params={"date": "2026-01-31"})
+    at.button(key="play").click().run()
+    assert "as of 2025-02-01" in matrix_title(at)
+    at = open_page("matrix", params={"date": "2026-01-28"})
+    at.button(key="play").click().run()
+    at.run()  # 2026-01-31
+    at.run()  # the end: playback stops there
+    assert "as of 2026-01-31" in matrix_title(at) and at.button(key="play").label == "▶ Play"
+
+
+def test_matrix_downloads_the_visible_rows_and_all_actors_as_csv_with_bom():
+    import csv as csv_module
+    import io
+
+    at = open_page("matrix", params={"date": "2025-03-02", "groups": "NB8"})
+    visible, everything = at.get("download_button")
+    assert visible.proto.label == "CSV: this view"
+    # The payload lives on the server; the button names the file with the date.
+    from dashboard import tables
+    from dashboard.query import PositionIndex as Index
+
+    dataset = load_dataset(SHIPPED_CONFIG)
+    payload = tables.spreadsheet_csv(tables.matrix_table(Index(dataset).matrix(dt.date(2025, 3, 2))))
+    assert payload.startswith(b"\xef\xbb\xbf") and payload.decode("utf-8-sig").splitlines()[0] == \
+        "actor,dimension,stance,score,date,source,contested"
+    rows = list(csv_module.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
+    assert len(rows) == len(dataset.actors) * 3
