@@ -9,6 +9,7 @@ import streamlit as st
 from . import ui
 from .i18n import t
 from .views import about, actor, add, evidence, health, matrix, shifts
+from .views import map as map_view  # `map` would shadow the built-in
 
 
 def _config_error(path: Path, problems) -> None:
@@ -47,6 +48,7 @@ def main() -> None:
 
     navigation = st.navigation([
         page(matrix, "page_matrix", "matrix", ":material/grid_view:", default=True),
+        page(map_view, "page_map", "map", ":material/map:"),
         page(shifts, "page_shifts", "shifts", ":material/swap_horiz:"),
         page(actor, "page_actor", "actor", ":material/person:"),
         page(evidence, "page_evidence", "evidence", ":material/search:"),

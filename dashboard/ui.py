@@ -18,7 +18,7 @@ from . import charts, diff, package
 from .i18n import t
 from .load import Dataset, data_stamp, load_dataset
 from .model import cell_key
-from .query import PositionIndex
+from .query import Frame, PositionIndex, next_frame
 
 LANGUAGE_NAMES = {"en": "EN", "ja": "日本語"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -227,3 +227,99 @@ def statements_table(ctx: Context, statements: pd.DataFrame) -> pd.DataFrame:
         t("url", language): [sources[s].url if is_web_link(sources[s].url) else None for s in statements["source"]],
         t("seed_file", language): [sources[s].seed for s in statements["source"]],
     })
+
+
+# --- the as-of date: presets and playback, shared by the Matrix and Map pages ---------------------
+
+# Seconds between playback frames, by speed; a frame also takes its own time to compute and draw
+# (benchmarks/playback.py), so "fast" gives 4-6 frames a second.
+SPEEDS = {"slow": 1.0, "normal": 0.5, "fast": 0.15}
+
+
+def _jump_to_event() -> None:
+    if st.session_state.get("event"):
+        st.session_state["date"] = st.session_state["_play_date"] = st.session_state["event"]
+        st.session_state["_frame_hold"] = 0
+    st.session_state["event"] = None  # a preset is an action: nothing stays selected afterwards
+
+
+def event_presets(ctx: Context) -> None:
+    """The key events as buttons that move the as-of date (and a playing frame) there."""
+    labels = {f"{e.date:%Y-%m-%d}": f"{e.date:%Y-%m-%d} · {e.label(ctx.language)}" for e in ctx.config.events}
+    st.pills(t("key_events", ctx.language), list(labels), format_func=labels.get, key="event",
+             on_change=_jump_to_event)
+
+
+def _toggle_playback(ctx: Context) -> None:
+    days = ctx.days()
+    if st.session_state.get("playing"):
+        st.session_state["date"] = st.session_state["_play_date"]  # Pause stays on the frame shown
+        st.session_state["playing"] = False
+        return
+    start = st.session_state.get("date") or days[-1]
+    st.session_state["_play_date"] = days[0] if start == days[-1] else start  # at the end: from the start
+    st.session_state["_frame_hold"] = 0
+    st.session_state["_played_once"] = False
+    st.session_state["playing"] = True
+
+
+def playback_controls(ctx: Context) -> float | None:
+    """▶ Play / ❚❚ Pause, speed and loop; the seconds between frames while playing, else None."""
+    language = ctx.language
+    playing = st.session_state.get("playing", False)
+    play, speed, loop = st.columns([1, 2, 1], vertical_alignment="bottom")
+    play.button(t("pause" if playing else "play", language), key="play", on_click=_toggle_playback, args=(ctx,),
+                type="primary" if playing else "secondary", width="stretch")
+    chosen = speed.segmented_control(t("speed", language), list(SPEEDS), key="speed", default="normal",
+                                     format_func=lambda s: t(f"speed_{s}", language)) or "normal"
+    loop.toggle(t("loop", language), key="loop")
+    return SPEEDS[chosen] if playing else None
+
+
+def _playback_day(ctx: Context) -> dt.date:
+    """The frame to show while playing: one step on from the last (the first frame after ▶
+    shows where playback starts). At the period's end without loop, playback stops there."""
+    config = ctx.config
+    current = dt.date.fromisoformat(st.session_state["_play_date"])
+    if st.session_state.get("_played_once"):
+        frame = next_frame(Frame(current, st.session_state.get("_frame_hold", 0)), config.period.start,
+                           config.period.end, [e.date for e in config.events], st.session_state.get("loop", False))
+        if frame.ended:
+            st.session_state["date"] = f"{frame.day:%Y-%m-%d}"
+            st.session_state["playing"] = False
+            st.rerun(scope="app")  # stops the timer and shows ▶ Play again
+        current = frame.day
+        st.session_state["_frame_hold"] = frame.hold
+    st.session_state["_played_once"] = True
+    st.session_state["_play_date"] = f"{current:%Y-%m-%d}"
+    return current
+
+
+def as_of_picker(ctx: Context, playing: bool) -> dt.date:
+    """The as-of date: the slider, or while playing the frame's date, which drives the view; the
+    slider then shows it, locked until Pause (a value set under a slider the browser is still
+    sending back would be overwritten by it), and the URL follows it (so this slider keeps its
+    URL itself: bound=False)."""
+    if not playing:
+        return day_picker(ctx, "as_of", "date", ctx.days()[-1], bound=False)
+    day = _playback_day(ctx)
+    st.select_slider(t("as_of", ctx.language), options=ctx.days(), value=f"{day:%Y-%m-%d}", disabled=True)
+    st.query_params["date"] = f"{day:%Y-%m-%d}"
+    return day
+
+
+def render_evidence(ctx: Context, actor_id: str, dimension_id: str, day: dt.date) -> None:
+    """The statements behind one cell on `day`, or why it has none."""
+    language = ctx.language
+    st.subheader(t("evidence_for", language, actor=plain(ctx.actor_name(actor_id)),
+                   dimension=ctx.dimension_label(dimension_id)))
+    statements = ctx.index.in_force(actor_id, dimension_id, day)
+    if statements.empty:
+        st.info(t("no_statement_yet", language))
+        reason = ctx.gap_reason(actor_id, dimension_id)
+        if reason:
+            st.markdown(f"**{t('why_empty', language)}:** {plain(reason)}")
+    elif statements["stance"].nunique() > 1:
+        st.warning(t("contested_note", language))
+    for _, row in statements.iterrows():
+        render_statement(ctx, row)

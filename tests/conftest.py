@@ -174,5 +174,5 @@ def english_words(text: str, data: list[str]) -> set[str]:
     text = text.replace("\\", "")  # markdown escapes of data text (ui.plain)
     for item in data:
         text = text.replace(item, " ") if len(item) > 3 else re.sub(rf"\b{re.escape(item)}\b", " ", text)
-    text = re.sub(r"[\w/.-]*\.(yaml|txt|md|json)|https?://\S+|\b\d{4}-\d{2}-\d{2}\b", " ", text)
+    text = re.sub(r"[\w/.-]*\.(yaml|txt|md|json|zip|csv|png)|https?://\S+|\b\d{4}-\d{2}-\d{2}\b", " ", text)
     return {w for w in re.findall(r"[A-Za-z][A-Za-z'’-]+", text) if w not in ALLOWED_LATIN}

@@ -5,6 +5,7 @@ go to the test's tmp dir (look at them while developing)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -143,7 +144,7 @@ INTERFACE_TEXT = ("h1, h2, h3, [data-testid='stWidgetLabel'], button, [data-test
                   "[data-testid='stAlertContainer'], [data-testid='stSidebarNav'], [data-baseweb='select'] span")
 
 
-@pytest.mark.parametrize("path", ["", "shifts", "actor", "evidence", "health", "add", "about"])
+@pytest.mark.parametrize("path", ["", "map", "shifts", "actor", "evidence", "health", "add", "about"])
 def test_japanese_pages_show_no_english_interface_text(page, app_url, path):
     page.goto(f"{app_url}/{path}?lang=ja")
     page.locator("h1").first.wait_for(timeout=30_000)
@@ -158,3 +159,104 @@ def test_japanese_pages_show_no_english_interface_text(page, app_url, path):
     assert "マトリクス" in shown  # the Japanese navigation is there
     leftovers = english_words(shown, data_strings(load_dataset(SHIPPED_CONFIG)))
     assert leftovers - LANGUAGE_SWITCH == set(), sorted(leftovers)
+
+
+# --- the Map page, offline: every request not to the app is blocked ------------------------------
+
+COUNTRY = "path.choroplethlocation"
+
+
+@pytest.fixture
+def offline_page(browser, app_url, tmp_path):
+    """A tab that reaches only the app: every other request is aborted and listed in .blocked."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    tab = context.new_page()
+    tab.blocked = []
+    tab.outlines = []
+
+    def only_the_app(route):
+        if route.request.url.startswith(app_url + "/"):
+            route.continue_()
+        else:
+            tab.blocked.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", only_the_app)
+    tab.on("response", lambda response: tab.outlines.append((response.url, response.status))
+           if "topojson" in response.url else None)
+    yield tab
+    tab.screenshot(path=str(tmp_path / "last.png"), full_page=True)
+    context.close()
+
+
+def wait_for_countries(page, title: str) -> None:
+    page.get_by_text(title).first.wait_for(timeout=30_000)
+    page.wait_for_function(f"() => document.querySelectorAll('{COUNTRY}').length > 20", timeout=30_000)
+
+
+def click_country(page, iso3: str) -> None:
+    index = page.evaluate(f"""() => [...document.querySelectorAll('{COUNTRY}')]
+        .findIndex(path => path.__data__ && path.__data__.loc === '{iso3}')""")
+    assert index >= 0, f"{iso3} is not drawn"
+    page.locator(COUNTRY).nth(index).click(force=True)
+
+
+def test_countries_are_drawn_with_every_outside_request_blocked(offline_page, app_url, tmp_path):
+    page = offline_page
+    page.goto(app_url + "/map?date=2025-03-02")
+    wait_for_countries(page, "Own troops as of 2025-03-02")
+    assert page.locator(COUNTRY).count() >= 30
+    assert page.locator(".geo .layer.land path").count() > 0  # the backdrop from the same file
+    assert (f"{app_url}/app/static/topojson/world_110m.json", 200) in page.outlines
+    assert not [url for url in page.blocked if "plot.ly" in url or "topojson" in url]
+    page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
+
+
+def test_clicking_a_country_opens_its_evidence_and_names_it_in_the_link(offline_page, app_url):
+    page = offline_page
+    page.goto(app_url + "/map?date=2025-02-17")
+    wait_for_countries(page, "Own troops as of 2025-02-17")
+    click_country(page, "POL")
+    page.get_by_text("Evidence: Poland — Own troops").wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('actor=POL')", timeout=15_000)
+
+
+def test_question_and_key_event_move_the_map_and_the_link(offline_page, app_url):
+    page = offline_page
+    page.goto(app_url + "/map")
+    wait_for_countries(page, "Own troops as of 2026-01-31")
+    page.locator("[data-testid='stButtonGroup']").get_by_text("Ukraine in NATO", exact=True).click()
+    wait_for_countries(page, "Ukraine in NATO as of 2026-01-31")
+    page.get_by_text("2025-03-02 · London summit", exact=True).click()
+    wait_for_countries(page, "Ukraine in NATO as of 2025-03-02")
+    page.wait_for_function("() => location.search.includes('date=2025-03-02') && location.search.includes('dim=nato')",
+                           timeout=15_000)
+
+
+def test_japanese_map_draws_offline_with_japanese_labels(offline_page, app_url, tmp_path):
+    page = offline_page
+    page.goto(app_url + "/map?lang=ja&date=2026-01-06")
+    wait_for_countries(page, "2026-01-06時点：自国部隊の派遣")
+    assert page.get_by_text("地図外のアクター").count() > 0
+    page.screenshot(path=str(tmp_path / "map_ja.png"), full_page=True)
+
+
+def matrix_title_date(page) -> str:
+    title = page.evaluate("() => document.querySelector('.js-plotly-plot .gtitle').textContent")
+    return re.search(r"\d{4}-\d{2}-\d{2}", title).group(0)
+
+
+def test_play_advances_the_date_on_its_own_and_pause_stops_it(page, app_url, tmp_path):
+    page.goto(app_url + "/?date=2025-04-11")
+    wait_for_matrix(page, "2025-04-11")
+    page.get_by_text("Fast", exact=True).click()
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function("() => location.search.includes('date=2025-05')", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "playing.png"))
+    page.get_by_role("button", name="❚❚ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=15_000)
+    paused = matrix_title_date(page)
+    page.wait_for_timeout(1500)
+    assert matrix_title_date(page) == paused > "2025-04-11"
+    assert f"date={paused}" in page.url  # the title, the URL and the slider agree
+    assert page.get_by_text(paused).count() >= 1

@@ -17,7 +17,7 @@ from dashboard.query import PositionIndex
 from conftest import ROOT, SHIPPED_CONFIG, data_strings, english_words, matrix_cells, matrix_rows
 
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["matrix", "shifts", "actor", "evidence", "health", "add", "about"]
+PAGES = ["matrix", "map", "shifts", "actor", "evidence", "health", "add", "about"]
 BROKEN_GBR = "actor: GBR\npositions:\n  - dimension: troops\n    date: 2025-13-45\n  stance: [\n"
 
 
@@ -392,3 +392,12 @@ def test_matrix_downloads_the_visible_rows_and_all_actors_as_csv_with_bom():
         "actor,dimension,stance,score,date,source,contested"
     rows = list(csv_module.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
     assert len(rows) == len(dataset.actors) * 3
+
+
+def test_map_plays_too_and_keeps_the_chosen_question():
+    at = open_page("map", params={"date": "2025-02-01", "dim": "nato"})
+    at.button(key="play").click().run()
+    at.run()
+    assert at.query_params["date"] in ("2025-02-08", ["2025-02-08"])
+    title = chart_specs(at)[0]["layout"]["title"]["text"]
+    assert "2025-02-08" in title and "Ukraine in NATO" in title

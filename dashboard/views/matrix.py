@@ -10,26 +10,10 @@ import streamlit as st
 from .. import charts, tables
 from ..i18n import t
 from ..model import cell_key
-from ..query import Frame, next_frame
-from ..ui import Context, cell_texts, day_picker, filter_actors, keep_in_url, plain, render_statement, seed_from_url
+from ..ui import (Context, as_of_picker, cell_texts, day_picker, event_presets, filter_actors, keep_in_url,
+                  playback_controls, render_evidence, seed_from_url)
 
 SORTS = ("name", "score", "change")
-# Seconds between playback frames, by speed; a frame also takes its own time to compute and draw
-# (benchmarks/playback.py), so "fast" gives 4-6 frames a second.
-SPEEDS = {"slow": 1.0, "normal": 0.5, "fast": 0.15}
-
-
-def _jump_to_event() -> None:
-    if st.session_state.get("event"):
-        st.session_state["date"] = st.session_state["_play_date"] = st.session_state["event"]
-        st.session_state["_frame_hold"] = 0
-    st.session_state["event"] = None  # a preset is an action: nothing stays selected afterwards
-
-
-def _event_presets(ctx: Context) -> None:
-    labels = {f"{e.date:%Y-%m-%d}": f"{e.date:%Y-%m-%d} · {e.label(ctx.language)}" for e in ctx.config.events}
-    st.pills(t("key_events", ctx.language), list(labels), format_func=labels.get, key="event",
-             on_change=_jump_to_event)
 
 
 def _actor_order(ctx: Context, actors: list[str], matrix: pd.DataFrame, sort: str, since, day) -> list[str]:
@@ -82,54 +66,9 @@ def _selected_cell(event) -> str | None:
     return st.session_state.get("cell")
 
 
-def _toggle_playback(ctx: Context) -> None:
-    days = ctx.days()
-    if st.session_state.get("playing"):
-        st.session_state["date"] = st.session_state["_play_date"]  # Pause stays on the frame shown
-        st.session_state["playing"] = False
-        return
-    start = st.session_state.get("date") or days[-1]
-    st.session_state["_play_date"] = days[0] if start == days[-1] else start  # at the end: from the start
-    st.session_state["_frame_hold"] = 0
-    st.session_state["_played_once"] = False
-    st.session_state["playing"] = True
-
-
-def _playback_controls(ctx: Context) -> float | None:
-    """▶ Play / ❚❚ Pause, speed and loop; the seconds between frames while playing, else None."""
-    language = ctx.language
-    playing = st.session_state.get("playing", False)
-    play, speed, loop = st.columns([1, 2, 1], vertical_alignment="bottom")
-    play.button(t("pause" if playing else "play", language), key="play", on_click=_toggle_playback, args=(ctx,),
-                type="primary" if playing else "secondary", width="stretch")
-    chosen = speed.segmented_control(t("speed", language), list(SPEEDS), key="speed", default="normal",
-                                     format_func=lambda s: t(f"speed_{s}", language)) or "normal"
-    loop.toggle(t("loop", language), key="loop")
-    return SPEEDS[chosen] if playing else None
-
-
-def _playback_day(ctx: Context) -> dt.date:
-    """The frame to show while playing: one step on from the last (the first frame after ▶
-    shows where playback starts). At the period's end without loop, playback stops there."""
-    config = ctx.config
-    current = dt.date.fromisoformat(st.session_state["_play_date"])
-    if st.session_state.get("_played_once"):
-        frame = next_frame(Frame(current, st.session_state.get("_frame_hold", 0)), config.period.start,
-                           config.period.end, [e.date for e in config.events], st.session_state.get("loop", False))
-        if frame.ended:
-            st.session_state["date"] = f"{frame.day:%Y-%m-%d}"
-            st.session_state["playing"] = False
-            st.rerun(scope="app")  # stops the timer and shows ▶ Play again
-        current = frame.day
-        st.session_state["_frame_hold"] = frame.hold
-    st.session_state["_played_once"] = True
-    st.session_state["_play_date"] = f"{current:%Y-%m-%d}"
-    return current
-
-
 def render(ctx: Context) -> None:
     st.title(ctx.config.title(ctx.language))
-    interval = _playback_controls(ctx)
+    interval = playback_controls(ctx)
     # While playing, only this part reruns on the timer: the date, matrix and evidence change
     # together and the page around them stays still.
     st.fragment(run_every=interval)(_matrix_view)(ctx, interval is not None)
@@ -137,16 +76,8 @@ def render(ctx: Context) -> None:
 
 def _matrix_view(ctx: Context, playing: bool) -> None:
     language, config = ctx.language, ctx.config
-    if playing:
-        # The frame's date drives the view; the slider shows it, locked until Pause (a value
-        # set under a slider the browser is still sending back would be overwritten by it),
-        # and the URL follows it (so the date slider keeps its URL itself: bound=False).
-        day = _playback_day(ctx)
-        st.select_slider(t("as_of", language), options=ctx.days(), value=f"{day:%Y-%m-%d}", disabled=True)
-        st.query_params["date"] = f"{day:%Y-%m-%d}"
-    else:
-        day = day_picker(ctx, "as_of", "date", ctx.days()[-1], bound=False)
-    _event_presets(ctx)
+    day = as_of_picker(ctx, playing)
+    event_presets(ctx)
 
     left, right = st.columns([2, 1])
     group_labels = {g.id: g.label(language) for g in config.groups}
@@ -176,16 +107,4 @@ def _matrix_view(ctx: Context, playing: bool) -> None:
         _downloads(ctx, matrix, order, day)
         cell = _cell_picker(ctx, event, order)
     if cell:
-        actor_id, dimension_id = cell.split(".", 1)
-        st.subheader(t("evidence_for", language, actor=plain(ctx.actor_name(actor_id)),
-                       dimension=ctx.dimension_label(dimension_id)))
-        statements = ctx.index.in_force(actor_id, dimension_id, day)
-        if statements.empty:
-            st.info(t("no_statement_yet", language))
-            reason = ctx.gap_reason(actor_id, dimension_id)
-            if reason:
-                st.markdown(f"**{t('why_empty', language)}:** {plain(reason)}")
-        elif statements["stance"].nunique() > 1:
-            st.warning(t("contested_note", language))
-        for _, row in statements.iterrows():
-            render_statement(ctx, row)
+        render_evidence(ctx, *cell.split(".", 1), day)
