@@ -166,10 +166,13 @@ def cmd_export(args) -> int:
 
         written += write_package(dataset, Path(args.data))
     if args.out:
-        from .export import export_briefing  # plotly image export is heavy: import only when asked
+        from .export import RendererMissing, export_briefing  # plotly image export is heavy: only when asked
 
-        written += export_briefing(dataset, args.as_of, Path(args.out), args.language, args.shifts_from,
-                                   progress=lambda message: print(message, file=sys.stderr))
+        try:
+            written += export_briefing(dataset, args.as_of, Path(args.out), args.language, args.shifts_from,
+                                       progress=lambda message: print(message, file=sys.stderr))
+        except RendererMissing as missing:
+            sys.exit(f"error: {missing}")
     for path in written:
         print(path)
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import charts, diff, package
+from . import charts, diff, package, tables
 from .i18n import t
 from .load import Dataset, data_stamp, load_dataset
 from .model import cell_key
@@ -323,3 +323,15 @@ def render_evidence(ctx: Context, actor_id: str, dimension_id: str, day: dt.date
         st.warning(t("contested_note", language))
     for _, row in statements.iterrows():
         render_statement(ctx, row)
+
+
+def matrix_downloads(ctx: Context, visible: pd.DataFrame, matrix: pd.DataFrame, day: dt.date) -> None:
+    """The matrix on `day` as CSV in the CLI's columns: the rows in view, or every actor."""
+    language = ctx.language
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(t("csv_visible", language), tables.spreadsheet_csv(tables.matrix_table(visible)),
+                         file_name=f"stance-matrix_{day:%Y-%m-%d}.csv", mime="text/csv", key="csv_visible",
+                         on_click="ignore")
+    right.download_button(t("csv_all", language), tables.spreadsheet_csv(tables.matrix_table(matrix)),
+                          file_name=f"stance-matrix_all-actors_{day:%Y-%m-%d}.csv", mime="text/csv",
+                          key="csv_all", on_click="ignore")

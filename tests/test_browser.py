@@ -260,3 +260,29 @@ def test_play_advances_the_date_on_its_own_and_pause_stops_it(page, app_url, tmp
     assert matrix_title_date(page) == paused > "2025-04-11"
     assert f"date={paused}" in page.url  # the title, the URL and the slider agree
     assert page.get_by_text(paused).count() >= 1
+
+
+def test_csv_and_briefing_pack_downloads_arrive_named_by_date(browser, app_url, tmp_path):
+    import io
+    import zipfile
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/?date=2025-03-02&groups=NB8")
+        wait_for_matrix(page, "2025-03-02")
+        with page.expect_download() as csv_download:
+            page.get_by_role("button", name="CSV: this view").click()
+        assert csv_download.value.suggested_filename == "stance-matrix_2025-03-02.csv"
+        text = Path(csv_download.value.path()).read_bytes().decode("utf-8-sig").splitlines()
+        assert text[0] == "actor,dimension,stance,score,date,source,contested"
+        assert len(text) == 1 + 3 * 8 and any(line.startswith("SWE,troops,") for line in text)  # NB8 only
+        page.get_by_role("button", name="Prepare the briefing pack (.zip)").click()
+        page.get_by_text("The briefing pack is ready").wait_for(timeout=120_000)
+        with page.expect_download() as zip_download:
+            page.get_by_role("button", name="Download the briefing pack (.zip)").click()
+        assert zip_download.value.suggested_filename == "stance-matrix-briefing_2025-03-02_en.zip"
+        names = zipfile.ZipFile(io.BytesIO(Path(zip_download.value.path()).read_bytes())).namelist()
+        assert "sources.txt" in names and "matrix_2025-03-02_en.png" in names
+    finally:
+        context.close()

@@ -1,10 +1,9 @@
 """Evidence page: every statement, searchable and filterable, downloadable as CSV."""
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
+from .. import tables
 from ..i18n import t
 from ..ui import Context, keep_in_url, seed_from_url, statements_table
 
@@ -44,5 +43,11 @@ def render(ctx: Context) -> None:
     st.caption(t("n_statements", language, n=len(table)))
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={t("url", language): st.column_config.LinkColumn(t("url", language))})
-    st.download_button(t("download_csv", language), table.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"stance-matrix-evidence_{dt.date.today():%Y-%m-%d}.csv", mime="text/csv")
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button(t("csv_visible_statements", language), tables.spreadsheet_csv(table),
+                         file_name=f"stance-matrix-evidence_{start:%Y-%m-%d}_{end:%Y-%m-%d}.csv", mime="text/csv",
+                         key="csv_evidence", on_click="ignore")
+    everything = statements_table(ctx, statements.sort_values(["date", "actor"]))
+    right.download_button(t("csv_all_statements", language), tables.spreadsheet_csv(everything),
+                          file_name=f"stance-matrix-evidence_all_{config.period.end:%Y-%m-%d}.csv", mime="text/csv",
+                          key="csv_evidence_all", on_click="ignore")

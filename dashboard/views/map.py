@@ -7,7 +7,8 @@ import streamlit as st
 
 from .. import geo
 from ..i18n import t
-from ..ui import (Context, as_of_picker, cell_texts, event_presets, keep_in_url, playback_controls, render_evidence,
+from ..ui import (Context, as_of_picker, cell_texts, event_presets, keep_in_url, matrix_downloads, playback_controls,
+                  render_evidence,
                   seed_from_url)
 
 
@@ -72,6 +73,8 @@ def _map_view(ctx: Context, playing: bool) -> None:
     figure = geo.map_figure(ctx.dataset, matrix, dimension, day, language, texts=cell_texts(ctx))
     chart = left.plotly_chart(figure, on_select="rerun", selection_mode="points", key="map_chart",
                               config=geo.plotly_config(dimension, day), width="stretch")
+    if not playing:
+        matrix_downloads(ctx, matrix[matrix["dimension"] == dimension], matrix, day)  # this question, or all
     beside = geo.beside_map(ctx.dataset, matrix, dimension, language)
     right.subheader(t("not_on_map", language))
     table = right.dataframe(_beside_table(ctx, beside), hide_index=True, key="beside", on_select="rerun",

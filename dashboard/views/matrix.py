@@ -7,10 +7,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from .. import charts, tables
+from .. import charts, export
 from ..i18n import t
 from ..model import cell_key
 from ..ui import (Context, as_of_picker, cell_texts, day_picker, event_presets, filter_actors, keep_in_url,
+                  matrix_downloads,
                   playback_controls, render_evidence, seed_from_url)
 
 SORTS = ("name", "score", "change")
@@ -27,17 +28,24 @@ def _actor_order(ctx: Context, actors: list[str], matrix: pd.DataFrame, sort: st
     return sorted(actors, key=ctx.actor_name)
 
 
-def _downloads(ctx: Context, matrix: pd.DataFrame, order: list[str], day: dt.date) -> None:
-    """The matrix on `day` as CSV (the CLI's columns): the rows in view, or every actor."""
+def _briefing_pack(ctx: Context, day: dt.date) -> None:
+    """The CLI's briefing pack (PNGs in the page's language, matrix CSV, sources.txt) as one
+    .zip: rendered on request (it takes seconds), then offered for download."""
     language = ctx.language
-    visible = matrix.set_index("actor").loc[order].reset_index()  # the filter's rows, in the sort's order
-    left, right, _ = st.columns([1, 1, 2])
-    left.download_button(t("csv_visible", language), tables.spreadsheet_csv(tables.matrix_table(visible)),
-                         file_name=f"stance-matrix_{day:%Y-%m-%d}.csv", mime="text/csv", key="csv_visible",
-                         on_click="ignore")
-    right.download_button(t("csv_all", language), tables.spreadsheet_csv(tables.matrix_table(matrix)),
-                          file_name=f"stance-matrix_all-actors_{day:%Y-%m-%d}.csv", mime="text/csv",
-                          key="csv_all", on_click="ignore")
+    wanted = (ctx.data_key, f"{day}", language)
+    if st.button(t("briefing_prepare", language), key="briefing_prepare"):
+        with st.status(t("briefing_rendering", language)) as status:
+            try:
+                st.session_state["_briefing"] = (wanted, export.briefing_zip(ctx.dataset, day, language))
+                status.update(label=t("briefing_ready", language), state="complete")
+            except export.RendererMissing as missing:
+                status.update(label=t("briefing_no_renderer", language), state="error")
+                st.caption(str(missing))
+    prepared = st.session_state.get("_briefing")
+    if prepared and prepared[0] == wanted:
+        st.download_button(t("briefing_download", language), prepared[1], mime="application/zip",
+                           file_name=f"stance-matrix-briefing_{day:%Y-%m-%d}_{language}.zip", key="briefing_zip",
+                           on_click="ignore")
 
 
 def _cell_picker(ctx: Context, event, order: list[str]) -> str | None:
@@ -104,7 +112,9 @@ def _matrix_view(ctx: Context, playing: bool) -> None:
         cell = st.query_params.get("cell")
         cell = cell if cell in {cell_key(a, d.id) for a in order for d in config.dimensions} else None
     else:
-        _downloads(ctx, matrix, order, day)
+        # The filter's rows in the sort's order, or every actor.
+        matrix_downloads(ctx, matrix.set_index("actor").loc[order].reset_index(), matrix, day)
+        _briefing_pack(ctx, day)
         cell = _cell_picker(ctx, event, order)
     if cell:
         render_evidence(ctx, *cell.split(".", 1), day)

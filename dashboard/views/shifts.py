@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import charts
+from .. import charts, tables
 from ..i18n import t
 from ..query import month_ends
 from ..ui import Context, day_picker, keep_in_url, seed_from_url
@@ -40,6 +40,9 @@ def render(ctx: Context) -> None:
         })
         columns = [t(k, language) for k in ("actor", "dimension", "from_stance", "to_stance", "delta", "moved_by")]
         st.dataframe(table[columns], hide_index=True, width="stretch")
+        st.download_button(t("download_csv", language), tables.spreadsheet_csv(tables.shifts_table(shifts)),
+                           file_name=f"stance-matrix-shifts_{start:%Y-%m-%d}_{end:%Y-%m-%d}.csv", mime="text/csv",
+                           key="csv_shifts", on_click="ignore")
         figure = charts.shifts_figure(ctx.dataset, shifts, start, end, language)
         st.plotly_chart(figure, config=charts.png_config("shifts", f"{start}_{end}"), width="stretch")
 
