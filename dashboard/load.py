@@ -391,7 +391,7 @@ def _data_dir(config_stamp: tuple) -> Path | None:
 
 
 def data_stamp(config_path: Path) -> tuple:
-    """(path, size, mtime) of every data file: changes whenever an editor saves one.
+    """(path, size, mtime) of every data file and seed: changes whenever an editor saves one.
 
     Runs on every dashboard rerun, so it only lists and stats files, straight from os.scandir."""
     config_stamp = _file_stamp(Path(config_path))
@@ -399,12 +399,15 @@ def data_stamp(config_path: Path) -> tuple:
     if data_dir is None:
         return (config_stamp,)
     stamps = [config_stamp, *(_file_stamp(data_dir / name) for name in (*LIST_FILES, GAPS_FILE))]
-    try:
-        with os.scandir(data_dir / "positions") as entries:
-            stamps += sorted((entry.path, info.st_size, info.st_mtime_ns) for entry in entries
-                             if _is_positions_file(entry.name) for info in (entry.stat(),))
-    except OSError:
-        pass
+    # The seeds too: quotes are checked against them, so a removed or edited seed changes the data.
+    for folder, wanted in ((data_dir / "positions", _is_positions_file),
+                           (Path(config_path).parent / "seeds", lambda name: name.endswith(".txt"))):
+        try:
+            with os.scandir(folder) as entries:
+                stamps += sorted((entry.path, info.st_size, info.st_mtime_ns) for entry in entries
+                                 if wanted(entry.name) for info in (entry.stat(),))
+        except OSError:
+            pass
     return tuple(stamps)
 
 
