@@ -247,13 +247,17 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _streamlit_server(script: Path, env: dict):
+def _streamlit_server(script: Path, env: dict, processes: list | None = None):
+    """A `streamlit run` of `script` on a free port, yielding its URL (and appending its process
+    to `processes`, for a caller that measures it)."""
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if processes is not None:
+        processes.append(process)
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -329,9 +329,10 @@ def matrix_downloads(ctx: Context, visible: pd.DataFrame, matrix: pd.DataFrame, 
     """The matrix on `day` as CSV in the CLI's columns: the rows in view, or every actor."""
     language = ctx.language
     left, right, _ = st.columns([1, 1, 2])
-    left.download_button(t("csv_visible", language), tables.spreadsheet_csv(tables.matrix_table(visible)),
+    # The CSVs are made when a button is clicked, not on every rerun (slider moves, playback).
+    left.download_button(t("csv_visible", language), lambda: tables.spreadsheet_csv(tables.matrix_table(visible)),
                          file_name=f"stance-matrix_{day:%Y-%m-%d}.csv", mime="text/csv", key="csv_visible",
                          on_click="ignore")
-    right.download_button(t("csv_all", language), tables.spreadsheet_csv(tables.matrix_table(matrix)),
+    right.download_button(t("csv_all", language), lambda: tables.spreadsheet_csv(tables.matrix_table(matrix)),
                           file_name=f"stance-matrix_all-actors_{day:%Y-%m-%d}.csv", mime="text/csv",
                           key="csv_all", on_click="ignore")

@@ -44,10 +44,10 @@ def render(ctx: Context) -> None:
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={t("url", language): st.column_config.LinkColumn(t("url", language))})
     left, right, _ = st.columns([1, 1, 2])
-    left.download_button(t("csv_visible_statements", language), tables.spreadsheet_csv(table),
+    left.download_button(t("csv_visible_statements", language), lambda: tables.spreadsheet_csv(table),
                          file_name=f"stance-matrix-evidence_{start:%Y-%m-%d}_{end:%Y-%m-%d}.csv", mime="text/csv",
                          key="csv_evidence", on_click="ignore")
-    everything = statements_table(ctx, statements.sort_values(["date", "actor"]))
-    right.download_button(t("csv_all_statements", language), tables.spreadsheet_csv(everything),
+    right.download_button(t("csv_all_statements", language),  # made on click, not on every rerun
+                          lambda: tables.spreadsheet_csv(statements_table(ctx, statements.sort_values(["date", "actor"]))),
                           file_name=f"stance-matrix-evidence_all_{config.period.end:%Y-%m-%d}.csv", mime="text/csv",
                           key="csv_evidence_all", on_click="ignore")

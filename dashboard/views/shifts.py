@@ -40,7 +40,7 @@ def render(ctx: Context) -> None:
         })
         columns = [t(k, language) for k in ("actor", "dimension", "from_stance", "to_stance", "delta", "moved_by")]
         st.dataframe(table[columns], hide_index=True, width="stretch")
-        st.download_button(t("download_csv", language), tables.spreadsheet_csv(tables.shifts_table(shifts)),
+        st.download_button(t("download_csv", language), lambda: tables.spreadsheet_csv(tables.shifts_table(shifts)),
                            file_name=f"stance-matrix-shifts_{start:%Y-%m-%d}_{end:%Y-%m-%d}.csv", mime="text/csv",
                            key="csv_shifts", on_click="ignore")
         figure = charts.shifts_figure(ctx.dataset, shifts, start, end, language)
