@@ -29,12 +29,12 @@ def main() -> None:
         _config_error(path, dataset.problems)
 
     config = dataset.config
-    ui.seed_from_url("lang", config.languages, config.default_language)
+    ui.seed_from_url(ui.Url.LANGUAGE, config.languages, config.default_language)
     with st.sidebar:
         choice = st.segmented_control(t("language", "en") + " / " + t("language", "ja"), config.languages,
-                                      format_func=ui.LANGUAGE_NAMES.get, key="lang")
+                                      format_func=ui.LANGUAGE_NAMES.get, key=ui.Url.LANGUAGE)
     language = choice or config.default_language
-    ui.keep_in_url("lang", language, config.default_language)
+    ui.keep_in_url(ui.Url.LANGUAGE, language, config.default_language)
     ctx = ui.Context(dataset, index, language, data_key)
     if dataset.problems:
         st.sidebar.warning(t("broken_notice", language, n=len(dataset.problems)))

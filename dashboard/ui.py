@@ -21,6 +21,30 @@ from .model import cell_key
 from .query import Frame, PositionIndex, next_frame
 
 LANGUAGE_NAMES = {"en": "EN", "ja": "日本語"}
+
+
+class Url:
+    """Every URL parameter of the app, named once; each is also the key of the widget it
+    restores, so a copied link reopens the same view. One mechanism keeps them: seed_from_url
+    before the widget is drawn, keep_in_url after. (Streamlit's `bind="query-params"` would
+    put a format_func's label in the URL, refuses writes from code such as playback, and
+    syncs in the browser, where a test without one cannot see it.)"""
+
+    LANGUAGE = "lang"
+    DATE = "date"  # Matrix, Map: the as-of date
+    SINCE = "since"  # Matrix, sorted by change: compared with this date
+    GROUPS = "groups"
+    SORT = "sort"
+    CELL = "cell"  # Matrix: the cell whose evidence is open
+    QUESTION = "dim"  # Map, Shifts: one question
+    ACTOR = "actor"  # Actor profile, Map: one actor
+    FROM, TO = "from", "to"  # Shifts: the two dates compared
+    SEARCH = "q"  # Evidence
+    ACTORS = "actors"  # Evidence: filter by actors
+    QUESTIONS = "dims"  # Evidence: filter by questions
+    SOURCES = "sources"  # Evidence: filter by sources
+    DATES = "dates"  # Evidence: first and last day shown
+    STALE = "stale"  # Data health: months without a statement
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -134,43 +158,35 @@ def plain(text: str) -> str:
 
 
 def seed_from_url(key: str, options, default, multi: bool = False) -> None:
-    """Give widget `key` its value from the URL (or `default`) before it is drawn.
-
-    For widgets with a format_func: `bind="query-params"` would put the shown label in the
-    URL (language-dependent, e.g. "日本語"), so these keep the option id there themselves.
-    """
+    """Give widget `key` its value from the URL (or `default`) before it is drawn: the first
+    time only, so the reader's later changes win. `options` are the values a link may carry
+    (an option id, never a label that depends on the language); None takes any text."""
     if key in st.session_state:
         return
     if multi:
-        value = [v for v in st.query_params.get_all(key) if v in options] or default
+        value = [v for v in st.query_params.get_all(key) if options is None or v in options] or default
     else:
         value = st.query_params.get(key)
-        value = value if value in options else default
+        value = value if value is not None and (options is None or value in options) else default
     st.session_state[key] = value
 
 
 def keep_in_url(key: str, value, default) -> None:
     """Write a widget's value to the URL so a copied link reopens this view."""
-    if value == default or value in (None, []):
+    if value == default or value in (None, [], ""):
         st.query_params.pop(key, None)
     else:
-        st.query_params[key] = value
+        st.query_params[key] = [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value)
 
 
-def day_picker(ctx: Context, label_key: str, key: str, default: str, bound: bool = True) -> dt.date:
-    """A date slider over the period, kept in the URL parameter `key` (ISO text): bound to it,
-    or (bound=False) seeded from and written to it here, for a date that code also moves (the
-    URL of a bound widget may only change through the widget)."""
+def day_picker(ctx: Context, label_key: str, key: str, default: str) -> dt.date:
+    """A date slider over the period, kept in the URL parameter `key` (ISO text)."""
     days = ctx.days()
     if st.session_state.get(key) not in days:
         st.session_state.pop(key, None)
-    if bound:
-        value = st.select_slider(t(label_key, ctx.language), options=days, value=default, key=key,
-                                 bind="query-params")
-    else:
-        seed_from_url(key, days, default)
-        value = st.select_slider(t(label_key, ctx.language), options=days, key=key)
-        keep_in_url(key, value, None)
+    seed_from_url(key, days, default)
+    value = st.select_slider(t(label_key, ctx.language), options=days, key=key)
+    keep_in_url(key, value, None)
     return dt.date.fromisoformat(value)
 
 
@@ -238,7 +254,7 @@ SPEEDS = {"slow": 1.0, "normal": 0.5, "fast": 0.15}
 
 def _jump_to_event() -> None:
     if st.session_state.get("event"):
-        st.session_state["date"] = st.session_state["_play_date"] = st.session_state["event"]
+        st.session_state[Url.DATE] = st.session_state["_play_date"] = st.session_state["event"]
         st.session_state["_frame_hold"] = 0
     st.session_state["event"] = None  # a preset is an action: nothing stays selected afterwards
 
@@ -253,10 +269,10 @@ def event_presets(ctx: Context) -> None:
 def _toggle_playback(ctx: Context) -> None:
     days = ctx.days()
     if st.session_state.get("playing"):
-        st.session_state["date"] = st.session_state["_play_date"]  # Pause stays on the frame shown
+        st.session_state[Url.DATE] = st.session_state["_play_date"]  # Pause stays on the frame shown
         st.session_state["playing"] = False
         return
-    start = st.session_state.get("date") or days[-1]
+    start = st.session_state.get(Url.DATE) or days[-1]
     st.session_state["_play_date"] = days[0] if start == days[-1] else start  # at the end: from the start
     st.session_state["_frame_hold"] = 0
     st.session_state["_played_once"] = False
@@ -285,7 +301,7 @@ def _playback_day(ctx: Context) -> dt.date:
         frame = next_frame(Frame(current, st.session_state.get("_frame_hold", 0)), config.period.start,
                            config.period.end, [e.date for e in config.events], st.session_state.get("loop", False))
         if frame.ended:
-            st.session_state["date"] = f"{frame.day:%Y-%m-%d}"
+            st.session_state[Url.DATE] = f"{frame.day:%Y-%m-%d}"
             st.session_state["playing"] = False
             st.rerun(scope="app")  # stops the timer and shows ▶ Play again
         current = frame.day
@@ -298,13 +314,12 @@ def _playback_day(ctx: Context) -> dt.date:
 def as_of_picker(ctx: Context, playing: bool) -> dt.date:
     """The as-of date: the slider, or while playing the frame's date, which drives the view; the
     slider then shows it, locked until Pause (a value set under a slider the browser is still
-    sending back would be overwritten by it), and the URL follows it (so this slider keeps its
-    URL itself: bound=False)."""
+    sending back would be overwritten by it), and the URL follows it."""
     if not playing:
-        return day_picker(ctx, "as_of", "date", ctx.days()[-1], bound=False)
+        return day_picker(ctx, "as_of", Url.DATE, ctx.days()[-1])
     day = _playback_day(ctx)
     st.select_slider(t("as_of", ctx.language), options=ctx.days(), value=f"{day:%Y-%m-%d}", disabled=True)
-    st.query_params["date"] = f"{day:%Y-%m-%d}"
+    st.query_params[Url.DATE] = f"{day:%Y-%m-%d}"
     return day
 
 

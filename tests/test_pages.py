@@ -401,3 +401,64 @@ def test_map_plays_too_and_keeps_the_chosen_question():
     assert at.query_params["date"] in ("2025-02-08", ["2025-02-08"])
     title = chart_specs(at)[0]["layout"]["title"]["text"]
     assert "2025-02-08" in title and "Ukraine in NATO" in title
+
+
+# --- every view in the URL -----------------------------------------------------------------------
+
+FULL_URLS = {  # page → every parameter it keeps, and the widget state each one restores
+    "matrix": ({"date": "2025-03-02", "groups": ["NB8", "G7"], "sort": "change", "since": "2025-02-17",
+                "cell": "SWE.troops"},
+               {"date": "2025-03-02", "groups": ["NB8", "G7"], "sort": "change", "since": "2025-02-17",
+                "cell": "SWE.troops"}),
+    "map": ({"date": "2025-06-25", "dim": "nato", "actor": "GBR"}, {"date": "2025-06-25", "dim": "nato", "actor": "GBR"}),
+    "shifts": ({"from": "2025-03-02", "to": "2025-06-25", "dim": "us_backstop"},
+               {"from": "2025-03-02", "to": "2025-06-25", "dim": "us_backstop"}),
+    "actor": ({"actor": "FRA"}, {"actor": "FRA"}),
+    "evidence": ({"q": "troops", "actors": ["GBR", "FRA"], "dims": ["nato"], "sources": ["seed-000"],
+                  "dates": ["2025-02-01", "2025-06-30"]},
+                 {"q": "troops", "actors": ["GBR", "FRA"], "dims": ["nato"], "sources": ["seed-000"],
+                  "dates": (dt.date(2025, 2, 1), dt.date(2025, 6, 30))}),
+    "health": ({"stale": "3"}, {"stale": "3"}),
+}
+
+
+@pytest.mark.parametrize("page", list(FULL_URLS))
+def test_a_link_with_every_parameter_reopens_each_widget(page):
+    params, expected = FULL_URLS[page]
+    at = open_page(page, params=params)
+    assert not at.exception, at.exception
+    assert {key: at.session_state[key] for key in expected} == expected
+
+
+def test_language_comes_from_the_link_and_goes_back_into_it():
+    at = open_app(params={"lang": "ja"})
+    assert at.session_state["lang"] == "ja" and "時点の各国の立場" in matrix_title(at)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert "lang" not in at.query_params  # the default language leaves the link clean
+
+
+@pytest.mark.parametrize("page, key, value, in_url", [
+    ("matrix", "groups", ["EU"], ["EU"]),
+    ("matrix", "sort", "score", ["score"]),
+    ("matrix", "date", "2025-06-25", ["2025-06-25"]),
+    ("map", "dim", "us_backstop", ["us_backstop"]),
+    ("shifts", "dim", "nato", ["nato"]),
+    ("shifts", "from", "2025-04-10", ["2025-04-10"]),
+    ("actor", "actor", "POL", ["POL"]),
+    ("evidence", "actors", ["DEU"], ["DEU"]),
+    ("evidence", "dates", (dt.date(2025, 3, 1), dt.date(2025, 4, 1)), ["2025-03-01", "2025-04-01"]),
+    ("evidence", "q", "Macron", ["Macron"]),
+    ("health", "stale", "4", ["4"]),
+])
+def test_changing_a_widget_writes_its_parameter_into_the_link(page, key, value, in_url):
+    at = open_page(page)
+    widget = next((w for w in at.main if getattr(w, "key", None) == key and hasattr(w, "set_value")), None)
+    if widget is not None:
+        widget.set_value(value)  # as a reader's change arrives from the browser
+    else:  # widgets AppTest cannot drive (segmented controls): their state
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    shown = at.query_params[key]
+    assert (shown if isinstance(shown, list) else [shown]) == in_url

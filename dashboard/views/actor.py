@@ -5,16 +5,16 @@ import streamlit as st
 
 from .. import charts
 from ..i18n import t
-from ..ui import Context, keep_in_url, render_statement, seed_from_url
+from ..ui import Context, Url, keep_in_url, render_statement, seed_from_url
 
 
 def render(ctx: Context) -> None:
     language, config = ctx.language, ctx.config
     st.title(t("page_actor", language))
     actors = list(ctx.dataset.actors)
-    seed_from_url("actor", actors, actors[0])
-    actor_id = st.selectbox(t("actor", language), actors, format_func=ctx.actor_name, key="actor") or actors[0]
-    keep_in_url("actor", actor_id, None)
+    seed_from_url(Url.ACTOR, actors, actors[0])
+    actor_id = st.selectbox(t("actor", language), actors, format_func=ctx.actor_name, key=Url.ACTOR) or actors[0]
+    keep_in_url(Url.ACTOR, actor_id, None)
     statements = ctx.index.statements[ctx.index.statements["actor"] == actor_id]
     st.caption(t("n_statements", language, n=len(statements)))
     st.plotly_chart(charts.profile_figure(ctx.dataset, statements, actor_id, config.period.end, language),

@@ -9,7 +9,7 @@ import streamlit as st
 from .. import charts, query, ui
 from ..diff import DataDiff
 from ..i18n import t
-from ..ui import Context
+from ..ui import Context, Url, keep_in_url, seed_from_url
 
 
 def render_edits(ctx: Context, edits: DataDiff) -> None:
@@ -79,8 +79,10 @@ def render(ctx: Context) -> None:
                                t("dimension", language): missing["dimension"].map(ctx.dimension_label),
                                t("gap_reason", language): reasons}),
                  hide_index=True, width="stretch")
-    months = st.number_input(t("stale_months", language), min_value=1, max_value=24, value=6, key="stale",
-                             bind="query-params")
+    stale_choices = [str(n) for n in range(1, 25)]
+    seed_from_url(Url.STALE, stale_choices, "6")
+    months = int(st.selectbox(t("stale_months", language), stale_choices, key=Url.STALE))
+    keep_in_url(Url.STALE, str(months), "6")
     cutoff = pd.Timestamp(end) - pd.DateOffset(months=int(months))
     stale = matrix[matrix["date"] < cutoff]
     st.markdown(f"**{t('stale_cells', language, n=int(months))}** ({len(stale)})")

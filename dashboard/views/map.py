@@ -7,7 +7,7 @@ import streamlit as st
 
 from .. import geo
 from ..i18n import t
-from ..ui import (Context, as_of_picker, cell_texts, event_presets, keep_in_url, matrix_downloads, playback_controls,
+from ..ui import (Context, Url, as_of_picker, cell_texts, event_presets, keep_in_url, matrix_downloads, playback_controls,
                   render_evidence,
                   seed_from_url)
 
@@ -61,10 +61,10 @@ def _map_view(ctx: Context, playing: bool) -> None:
     event_presets(ctx)
     dimension_labels = {d.id: d.label(language) for d in config.dimensions}
     first = config.dimensions[0].id
-    seed_from_url("dim", dimension_labels, first)
+    seed_from_url(Url.QUESTION, dimension_labels, first)
     dimension = st.segmented_control(t("dimension", language), list(dimension_labels),
-                                     format_func=dimension_labels.get, key="dim") or first
-    keep_in_url("dim", dimension, first)
+                                     format_func=dimension_labels.get, key=Url.QUESTION) or first
+    keep_in_url(Url.QUESTION, dimension, first)
     if not st.get_option("server.enableStaticServing"):
         st.warning(t("map_outlines_off", language))
 
@@ -81,12 +81,12 @@ def _map_view(ctx: Context, playing: bool) -> None:
                             selection_mode="single-row", width="stretch")
 
     actors = list(ctx.dataset.actors)
-    seed_from_url("actor", actors, None)
+    seed_from_url(Url.ACTOR, actors, None)
     for clicked in (_clicked(chart, "map"), _clicked(table, "beside", beside["actor"].tolist())):
         if clicked in actors:  # a new click wins over the picker below
-            st.session_state["actor"] = clicked
-    actor_id = st.selectbox(t("map_evidence_for", language), actors, key="actor", format_func=ctx.actor_name,
+            st.session_state[Url.ACTOR] = clicked
+    actor_id = st.selectbox(t("map_evidence_for", language), actors, key=Url.ACTOR, format_func=ctx.actor_name,
                             placeholder=t("map_click_hint", language))
-    keep_in_url("actor", actor_id, None)
+    keep_in_url(Url.ACTOR, actor_id, None)
     if actor_id:
         render_evidence(ctx, actor_id, dimension, day)

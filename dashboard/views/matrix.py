@@ -10,7 +10,7 @@ import streamlit as st
 from .. import charts, export
 from ..i18n import t
 from ..model import cell_key
-from ..ui import (Context, as_of_picker, cell_texts, day_picker, event_presets, filter_actors, keep_in_url,
+from ..ui import (Context, Url, as_of_picker, cell_texts, day_picker, event_presets, filter_actors, keep_in_url,
                   matrix_downloads,
                   playback_controls, render_evidence, seed_from_url)
 
@@ -55,12 +55,12 @@ def _cell_picker(ctx: Context, event, order: list[str]) -> str | None:
     dimensions = {d.id: d.label(language) for d in ctx.config.dimensions}
     cell_labels = {cell_key(a, d): f"{names[a]} — {label}" for a in order for d, label in dimensions.items()}
     cells = list(cell_labels)
-    seed_from_url("cell", cell_labels, None)
+    seed_from_url(Url.CELL, cell_labels, None)
     if _selected_cell(event) not in cells:  # filtered out of view
-        st.session_state["cell"] = None
-    cell = st.selectbox(t("pick_cell", language), cells, key="cell", format_func=cell_labels.get,
+        st.session_state[Url.CELL] = None
+    cell = st.selectbox(t("pick_cell", language), cells, key=Url.CELL, format_func=cell_labels.get,
                         placeholder=t("click_hint", language))
-    keep_in_url("cell", cell, None)
+    keep_in_url(Url.CELL, cell, None)
     return cell
 
 
@@ -70,8 +70,8 @@ def _selected_cell(event) -> str | None:
     clicked = points[0].get("customdata") if points else None
     if clicked and clicked != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = clicked
-        st.session_state["cell"] = clicked
-    return st.session_state.get("cell")
+        st.session_state[Url.CELL] = clicked
+    return st.session_state.get(Url.CELL)
 
 
 def render(ctx: Context) -> None:
@@ -89,15 +89,15 @@ def _matrix_view(ctx: Context, playing: bool) -> None:
 
     left, right = st.columns([2, 1])
     group_labels = {g.id: g.label(language) for g in config.groups}
-    seed_from_url("groups", group_labels, [], multi=True)
+    seed_from_url(Url.GROUPS, group_labels, [], multi=True)
     groups = left.multiselect(t("groups", language), list(group_labels), format_func=group_labels.get,
-                              key="groups", placeholder=t("all_groups", language))
-    keep_in_url("groups", groups, [])
-    seed_from_url("sort", SORTS, "name")
-    sort = right.segmented_control(t("sort_by", language), SORTS, key="sort",
+                              key=Url.GROUPS, placeholder=t("all_groups", language))
+    keep_in_url(Url.GROUPS, groups, [])
+    seed_from_url(Url.SORT, SORTS, "name")
+    sort = right.segmented_control(t("sort_by", language), SORTS, key=Url.SORT,
                                    format_func=lambda s: t(f"sort_{s}", language)) or "name"
-    keep_in_url("sort", sort, "name")
-    since = day_picker(ctx, "change_since", "since", ctx.days()[0]) if sort == "change" else None
+    keep_in_url(Url.SORT, sort, "name")
+    since = day_picker(ctx, "change_since", Url.SINCE, ctx.days()[0]) if sort == "change" else None
 
     actors = filter_actors(ctx, groups)
     matrix = ctx.index.matrix(day)
@@ -109,7 +109,7 @@ def _matrix_view(ctx: Context, playing: bool) -> None:
     if playing:
         # The frames change only the date: the downloads and the cell picker (one option per
         # cell, heavy to redraw in the browser) wait for Pause; the chosen cell's evidence stays.
-        cell = st.query_params.get("cell")
+        cell = st.query_params.get(Url.CELL)
         cell = cell if cell in {cell_key(a, d.id) for a in order for d in config.dimensions} else None
     else:
         # The filter's rows in the sort's order, or every actor.

@@ -7,7 +7,7 @@ import streamlit as st
 from .. import charts, tables
 from ..i18n import t
 from ..query import month_ends
-from ..ui import Context, day_picker, keep_in_url, seed_from_url
+from ..ui import Context, Url, day_picker, keep_in_url, seed_from_url
 
 
 def render(ctx: Context) -> None:
@@ -18,9 +18,9 @@ def render(ctx: Context) -> None:
     first_month_end = f"{month_ends(config.period.start, config.period.end)[0]:%Y-%m-%d}"
     left, right = st.columns(2)
     with left:
-        start = day_picker(ctx, "from_date", "from", first_month_end)
+        start = day_picker(ctx, "from_date", Url.FROM, first_month_end)
     with right:
-        end = day_picker(ctx, "to_date", "to", days[-1])
+        end = day_picker(ctx, "to_date", Url.TO, days[-1])
     if end < start:
         start, end = end, start
 
@@ -49,10 +49,10 @@ def render(ctx: Context) -> None:
     st.subheader(t("timeline", language))
     dimension_labels = {d.id: d.label(language) for d in config.dimensions}
     first = config.dimensions[0].id
-    seed_from_url("dim", dimension_labels, first)
+    seed_from_url(Url.QUESTION, dimension_labels, first)
     dimension = st.segmented_control(t("dimension", language), list(dimension_labels),
-                                     format_func=dimension_labels.get, key="dim") or first
-    keep_in_url("dim", dimension, first)
+                                     format_func=dimension_labels.get, key=Url.QUESTION) or first
+    keep_in_url(Url.QUESTION, dimension, first)
     timeline = ctx.index.timeline(dimension, month_ends(config.period.start, config.period.end))
     figure = charts.timeline_figure(ctx.dataset, timeline, dimension, language)
     st.plotly_chart(figure, config=charts.png_config(f"timeline-{dimension}", config.period.end),
