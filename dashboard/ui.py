@@ -351,3 +351,21 @@ def matrix_downloads(ctx: Context, visible: pd.DataFrame, matrix: pd.DataFrame, 
     right.download_button(t("csv_all", language), lambda: tables.spreadsheet_csv(tables.matrix_table(matrix)),
                           file_name=f"stance-matrix_all-actors_{day:%Y-%m-%d}.csv", mime="text/csv",
                           key="csv_all", on_click="ignore")
+
+
+def playable(ctx: Context, view) -> None:
+    """Play controls above `view(ctx, playing)`, which alone reruns on the playback timer: the
+    date, the chart and the evidence change together and the page around them stays still."""
+    interval = playback_controls(ctx)
+    st.fragment(run_every=interval)(view)(ctx, interval is not None)
+
+
+def question_picker(ctx: Context) -> str:
+    """One question (dimension), kept in the URL; the first by default."""
+    labels = {d.id: d.label(ctx.language) for d in ctx.config.dimensions}
+    first = ctx.config.dimensions[0].id
+    seed_from_url(Url.QUESTION, labels, first)
+    question = st.segmented_control(t("dimension", ctx.language), list(labels), format_func=labels.get,
+                                    key=Url.QUESTION) or first
+    keep_in_url(Url.QUESTION, question, first)
+    return question

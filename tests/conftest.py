@@ -69,6 +69,17 @@ def statement(dimension: str, date: str, stance: str, source: str = "src-a", con
             f"    summary: {{en: Said so., ja: そう述べた。}}\n    source: {source}\n    confidence: {confidence}\n")
 
 
+@pytest.fixture(autouse=True)
+def _restore_config_env():
+    """Tests that open the app point DASHBOARD_CONFIG at their dataset: put it back afterwards."""
+    saved = os.environ.get("DASHBOARD_CONFIG")
+    yield
+    if saved is None:
+        os.environ.pop("DASHBOARD_CONFIG", None)
+    else:
+        os.environ["DASHBOARD_CONFIG"] = saved
+
+
 @pytest.fixture
 def make_dataset(tmp_path):
     """Write a small dataset (config.yaml copied from the shipped one) and return its config path.

@@ -39,12 +39,6 @@ def open_add_page(config, language: str = "en") -> AppTest:
     return AppTest.from_function(page_script, args=(language,), default_timeout=60).run()
 
 
-@pytest.fixture(autouse=True)
-def _restore_config_env():
-    saved = os.environ.get("DASHBOARD_CONFIG")
-    yield
-    os.environ.pop("DASHBOARD_CONFIG", None) if saved is None else os.environ.__setitem__("DASHBOARD_CONFIG", saved)
-
 
 @pytest.fixture
 def config(make_dataset):

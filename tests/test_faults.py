@@ -17,12 +17,6 @@ GBR = "actor: GBR\npositions:\n" + statement("troops", "2025-02-17", "willing") 
 POL = "actor: POL\npositions:\n" + statement("troops", "2025-03-01", "rules_out", "src-b")
 
 
-@pytest.fixture(autouse=True)
-def _restore_config_env():
-    saved = os.environ.get("DASHBOARD_CONFIG")
-    yield
-    os.environ.pop("DASHBOARD_CONFIG", None) if saved is None else os.environ.__setitem__("DASHBOARD_CONFIG", saved)
-
 
 @pytest.fixture
 def running(make_dataset):

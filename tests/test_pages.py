@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import time
 
 import pytest
@@ -44,15 +43,6 @@ def open_app(config=SHIPPED_CONFIG, params: dict | None = None) -> AppTest:
     at.query_params.update(params or {})
     return at.run()
 
-
-@pytest.fixture(autouse=True)
-def _restore_config_env():
-    saved = os.environ.get("DASHBOARD_CONFIG")
-    yield
-    if saved is None:
-        os.environ.pop("DASHBOARD_CONFIG", None)
-    else:
-        os.environ["DASHBOARD_CONFIG"] = saved
 
 
 def chart_specs(at: AppTest) -> list[dict]:

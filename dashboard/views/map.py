@@ -7,9 +7,8 @@ import streamlit as st
 
 from .. import geo
 from ..i18n import t
-from ..ui import (Context, Url, as_of_picker, cell_texts, event_presets, keep_in_url, matrix_downloads, playback_controls,
-                  render_evidence,
-                  seed_from_url)
+from ..ui import (Context, Url, as_of_picker, cell_texts, event_presets, keep_in_url, matrix_downloads, playable,
+                  question_picker, render_evidence, seed_from_url)
 
 
 def _text_color(background: str) -> str:
@@ -50,21 +49,14 @@ def _clicked(event, source: str, rows_of: list[str] | None = None) -> str | None
 
 def render(ctx: Context) -> None:
     st.title(t("page_map", ctx.language))
-    interval = playback_controls(ctx)
-    # Playback reruns only the map part on its timer, as on the Matrix page.
-    st.fragment(run_every=interval)(_map_view)(ctx, interval is not None)
+    playable(ctx, _map_view)
 
 
 def _map_view(ctx: Context, playing: bool) -> None:
-    language, config = ctx.language, ctx.config
+    language = ctx.language
     day = as_of_picker(ctx, playing)
     event_presets(ctx)
-    dimension_labels = {d.id: d.label(language) for d in config.dimensions}
-    first = config.dimensions[0].id
-    seed_from_url(Url.QUESTION, dimension_labels, first)
-    dimension = st.segmented_control(t("dimension", language), list(dimension_labels),
-                                     format_func=dimension_labels.get, key=Url.QUESTION) or first
-    keep_in_url(Url.QUESTION, dimension, first)
+    dimension = question_picker(ctx)
     if not st.get_option("server.enableStaticServing"):
         st.warning(t("map_outlines_off", language))
 

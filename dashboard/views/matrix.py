@@ -11,8 +11,7 @@ from .. import charts, export
 from ..i18n import t
 from ..model import cell_key
 from ..ui import (Context, Url, as_of_picker, cell_texts, day_picker, event_presets, filter_actors, keep_in_url,
-                  matrix_downloads,
-                  playback_controls, render_evidence, seed_from_url)
+                  matrix_downloads, playable, render_evidence, seed_from_url)
 
 SORTS = ("name", "score", "change")
 
@@ -76,10 +75,7 @@ def _selected_cell(event) -> str | None:
 
 def render(ctx: Context) -> None:
     st.title(ctx.config.title(ctx.language))
-    interval = playback_controls(ctx)
-    # While playing, only this part reruns on the timer: the date, matrix and evidence change
-    # together and the page around them stays still.
-    st.fragment(run_every=interval)(_matrix_view)(ctx, interval is not None)
+    playable(ctx, _matrix_view)
 
 
 def _matrix_view(ctx: Context, playing: bool) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 from .. import charts, tables
 from ..i18n import t
 from ..query import month_ends
-from ..ui import Context, Url, day_picker, keep_in_url, seed_from_url
+from ..ui import Context, Url, day_picker, question_picker
 
 
 def render(ctx: Context) -> None:
@@ -47,12 +47,7 @@ def render(ctx: Context) -> None:
         st.plotly_chart(figure, config=charts.png_config("shifts", f"{start}_{end}"), width="stretch")
 
     st.subheader(t("timeline", language))
-    dimension_labels = {d.id: d.label(language) for d in config.dimensions}
-    first = config.dimensions[0].id
-    seed_from_url(Url.QUESTION, dimension_labels, first)
-    dimension = st.segmented_control(t("dimension", language), list(dimension_labels),
-                                     format_func=dimension_labels.get, key=Url.QUESTION) or first
-    keep_in_url(Url.QUESTION, dimension, first)
+    dimension = question_picker(ctx)
     timeline = ctx.index.timeline(dimension, month_ends(config.period.start, config.period.end))
     figure = charts.timeline_figure(ctx.dataset, timeline, dimension, language)
     st.plotly_chart(figure, config=charts.png_config(f"timeline-{dimension}", config.period.end),
