@@ -83,7 +83,7 @@ def _matrix_view(ctx: Context, playing: bool) -> None:
     day = as_of_picker(ctx, playing)
     event_presets(ctx)
 
-    left, right = st.columns([2, 1])
+    left, right = st.columns([3, 2])
     group_labels = {g.id: g.label(language) for g in config.groups}
     seed_from_url(Url.GROUPS, group_labels, [], multi=True)
     groups = left.multiselect(t("groups", language), list(group_labels), format_func=group_labels.get,
