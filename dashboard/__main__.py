@@ -102,12 +102,12 @@ def cmd_shifts(args) -> int:
 
 
 def cmd_coverage(args) -> int:
-    from .query import PositionIndex, coverage, coverage_by_day, key_days
+    from .query import PositionIndex, coverage, coverage_by_day, event_labels, key_days
 
     dataset = _load_or_exit(args)
     _report_problems(dataset)
     config = dataset.config
-    events = {event.date: event.label.en for event in config.events} | {config.period.end: "period end"}
+    events = {config.period.end: "period end"} | event_labels(config, "en")  # an event's own name wins
     table = coverage(PositionIndex(dataset), dataset, args.as_of or key_days(config))
     table.insert(1, "event", table["date"].map(lambda day: events.get(day, "")))
     if args.format != "table":

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from .i18n import t
 from .load import Dataset
 from .model import cell_key
-from .query import ALL_DIMENSIONS
+from .query import ALL_DIMENSIONS, event_labels
 
 FONT = "Noto Sans CJK JP, Noto Sans, Arial, sans-serif"  # CJK glyphs in PNG exports too
 FONT_PX = 13
@@ -29,7 +29,7 @@ _escape = lru_cache(maxsize=65536)(escape)  # matrix labels and speakers repeat 
 
 
 @lru_cache(maxsize=4096)  # actor names, on every slider move
-def _text_px(text: str, size: int) -> int:
+def text_px(text: str, size: int) -> int:
     """About how wide `text` renders at `size` px: full-width (CJK) characters take 1 em, others ~0.62."""
     return round(sum(size if unicodedata.east_asian_width(c) in "WF" else 0.62 * size for c in text))
 
@@ -43,7 +43,7 @@ def _score_label(score: int, language: str) -> str:
     return label
 
 
-def _frame(title: str, subtitle: str, footnote: str, height: int, notes: str = "", legend: bool = True) -> dict:
+def chart_frame(title: str, subtitle: str, footnote: str, height: int, notes: str = "", legend: bool = True) -> dict:
     """Layout shared by every chart: title and subtitle on top; legend, notes and the source
     footnote in the bottom margin, below any axis labels."""
     bottom = (120 if legend else 64) + 16 * notes.count("<br>") + (16 if notes else 0)
@@ -66,7 +66,7 @@ def _frame(title: str, subtitle: str, footnote: str, height: int, notes: str = "
 
 def _layout(figure: go.Figure, title: str, subtitle: str, footnote: str, height: int,
             notes: str = "") -> go.Figure:
-    frame = _frame(title, subtitle, footnote, height, notes)
+    frame = chart_frame(title, subtitle, footnote, height, notes)
     annotations = frame.pop("annotations")
     figure.update_layout(frame)
     for annotation in annotations:
@@ -96,7 +96,7 @@ class _Shared(tuple):
         return self
 
 
-def _matrix_key(config, language: str) -> list[tuple[str, str, str]]:
+def matrix_key(config, language: str) -> list[tuple[str, str, str]]:
     """The matrix's colour key, strongest support first: (symbol, colour, name) for each score,
     for no known position, and for the outline of a contested cell."""
     key = [("■", config.color(score), _score_label(score, language)) for score in range(2, -3, -1)]
@@ -104,7 +104,7 @@ def _matrix_key(config, language: str) -> list[tuple[str, str, str]]:
                   ("□", CONTESTED_OUTLINE, t("contested", language))]
 
 
-def _place(actor_html: str, dimension_html: str) -> str:
+def hover_place(actor_html: str, dimension_html: str) -> str:
     """First line of a cell's hover text: which actor, which question."""
     return f"{actor_html} — {dimension_html}<br>"
 
@@ -135,7 +135,7 @@ def cell_texts(dataset: Dataset, cells: pd.DataFrame, language: str) -> CellText
     columns.append(cells["date"].to_numpy().astype("datetime64[D]").astype(str).tolist())
     for actor, dimension, stance, stances, speaker, sources, is_contested, date in zip(*columns):
         name = names.get(actor) or names.setdefault(actor, _escape(dataset.actors[actor].name(language)))
-        place = _place(name, dimension_labels[dimension])
+        place = hover_place(name, dimension_labels[dimension])
         if isinstance(stance, str):
             label = labels.get((dimension, stances))
             if label is None:
@@ -158,7 +158,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     Each point's customdata is its cell_key, so a click names its cell. This runs on every
     slider move, and plotly copies and walks every value of a figure on its way to the
     browser, so the cells are one trace of flat lists (outlines of contested cells a second)
-    on numeric axes named by tick labels; the legend is a line of text (see _matrix_key), which
+    on numeric axes named by tick labels; the legend is a line of text (see matrix_key), which
     unlike legend entries costs no trace each. `texts`: cell_texts of the index's cells, by the
     matrix's `cell` column; without them the matrix's own rows are formatted. `labels=False`
     leaves out the stance written beside each square (colours, key and hover stay): drawing
@@ -188,7 +188,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
             color = colors[int(score)] if score == score else config.no_position_color  # NaN: no position
         else:  # no statement yet: not one of the index's cells
             text = "  " + no_position
-            hover = _place(name_html[actor], dimension_html[dimension]) + no_position
+            hover = hover_place(name_html[actor], dimension_html[dimension]) + no_position
             color = config.no_position_color
         if is_contested:
             outlined["x"].append(x)
@@ -223,8 +223,8 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
          "cliponaxis": False},
     ]
     key = KEY_SEPARATOR.join(f'<span style="color:{color}"><b>{symbol}</b></span> {_escape(name)}'
-                             for symbol, color, name in _matrix_key(config, language))
-    layout = _frame(t("matrix_title", language, date=f"{day:%Y-%m-%d}"),
+                             for symbol, color, name in matrix_key(config, language))
+    layout = chart_frame(t("matrix_title", language, date=f"{day:%Y-%m-%d}"),
                     config.title(language) + (f" · {t('click_hint', language)}" if interactive else ""),
                     footnote(dataset, language),
                     250 + CELL_ROW_PX * max(len(actor_order), 3), notes=key, legend=False)  # a row per actor
@@ -233,7 +233,7 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     layout["template"] = {"layout": {}}
     # Margins from the label widths instead of plotly's automargin, which draws a large matrix
     # twice in the browser (about a second for 200 actors in headless Chromium).
-    layout["margin"]["l"] = 16 + max((_text_px(name, FONT_PX) for name in names.values()), default=0)
+    layout["margin"]["l"] = 16 + max((text_px(name, FONT_PX) for name in names.values()), default=0)
     axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "tickmode": "array", "automargin": False}
     layout.update(
         xaxis={**axis, "tickvals": list(range(len(columns_of))), "side": "top", "range": [-0.3, len(columns_of) - 0.1],
@@ -245,10 +245,12 @@ def matrix_figure(dataset: Dataset, matrix: pd.DataFrame, actor_order: list[str]
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
-def _discrete_colorscale(config) -> list:
+def step_colorscale(palette: list[str]) -> list:
+    """A plotly colorscale of equal steps, one colour each: over zmin..zmax split in
+    len(palette) bands, band i is drawn exactly in palette[i]."""
     scale = []
-    for i, score in enumerate(range(-2, 3)):
-        scale += [[i / 5, config.color(score)], [(i + 1) / 5, config.color(score)]]
+    for i, color in enumerate(palette):
+        scale += [[i / len(palette), color], [(i + 1) / len(palette), color]]
     return scale
 
 
@@ -259,7 +261,7 @@ def timeline_figure(dataset: Dataset, timeline: pd.DataFrame, dimension_id: str,
     days = list(timeline.columns)
     figure = go.Figure(go.Heatmap(
         z=timeline.to_numpy(dtype=float), x=days, y=[dataset.actors[a].name(language) for a in timeline.index],
-        zmin=-2.5, zmax=2.5, colorscale=_discrete_colorscale(config), xgap=2, ygap=2,
+        zmin=-2.5, zmax=2.5, colorscale=step_colorscale([config.color(score) for score in range(-2, 3)]), xgap=2, ygap=2,
         colorbar={"title": t("score", language), "tickvals": [-2, -1, 0, 1, 2], "len": 0.6},
         hovertemplate="%{y}<br>%{x|%Y-%m}<br>" + t("score", language) + ": %{z}<extra></extra>"))
     # Events are numbered on the chart and named in a key below it: early-2025 events fall
@@ -318,7 +320,7 @@ def coverage_figure(dataset: Dataset, coverage: pd.DataFrame, language: str) -> 
     long table), a line per dimension and a bold one for all of them."""
     config = dataset.config
     labels = {d.id: d.label(language) for d in config.dimensions} | {ALL_DIMENSIONS: t("all_dimensions", language)}
-    events = {event.date: event.label(language) for event in config.events}
+    events = event_labels(config, language)
     figure = go.Figure()
     for dimension, rows in coverage.groupby("dimension", sort=False):
         total = dimension == ALL_DIMENSIONS

@@ -124,7 +124,7 @@ def _lines(entries: list[tuple[str, str]], separator: str) -> str:
     width = NOTE_LINE_PX
     for color, text in entries:
         entry = f'<span style="color:{color[0]}"><b>{color[1]}</b></span> {escape(text)}'
-        entry_px = charts._text_px(f"■ {text}{separator.replace('&nbsp;', ' ')}", NOTE_FONT_PX)
+        entry_px = charts.text_px(f"■ {text}{separator.replace('&nbsp;', ' ')}", NOTE_FONT_PX)
         if lines and width + entry_px <= NOTE_LINE_PX:
             lines[-1].append(entry)
             width += entry_px
@@ -144,14 +144,6 @@ def _beside_note(beside: pd.DataFrame, language: str) -> str:
     return escape(t("map_beside_note", language)) + "<br>" + _lines(entries, " · ")
 
 
-def _colorscale(palette: list[str]) -> list:
-    """Steps of one colour each: z = i is drawn exactly in palette[i]."""
-    scale = []
-    for i, color in enumerate(palette):
-        scale += [[i / len(palette), color], [(i + 1) / len(palette), color]]
-    return scale
-
-
 def map_figure(dataset: Dataset, matrix: pd.DataFrame, dimension_id: str, day: dt.date, language: str,
                interactive: bool = True, texts: charts.CellTexts | None = None) -> go.Figure:
     """The actors' countries coloured by their stance on `dimension_id` in `matrix` (the
@@ -168,8 +160,8 @@ def map_figure(dataset: Dataset, matrix: pd.DataFrame, dimension_id: str, day: d
         rows = cells["cell"].tolist()
     no_position_hover = escape(t("no_position", language))
     hover = [texts.hover[row] if row >= 0 else
-             f"{escape(dataset.actors[actor].name(language))} — {escape(dimension.label(language))}<br>"
-             f"{no_position_hover}"
+             charts.hover_place(escape(dataset.actors[actor].name(language)), escape(dimension.label(language)))
+             + no_position_hover
              for actor, row in zip(cells["actor"].tolist(), rows)]
     palette = list(dict.fromkeys([config.color(s) for s in range(-2, 3)] + [config.no_position_color]))
     z = [palette.index(color) for color in _colors(dataset, cells)]
@@ -179,19 +171,19 @@ def map_figure(dataset: Dataset, matrix: pd.DataFrame, dimension_id: str, day: d
         return {"type": "choropleth", "locationmode": "ISO-3", "locations": [cells["actor"][i] for i in chosen],
                 "z": [z[i] for i in chosen], "customdata": [cells["actor"][i] for i in chosen],
                 "hovertext": [hover[i] for i in chosen], "hovertemplate": "%{hovertext}<extra></extra>",
-                "colorscale": _colorscale(palette), "zmin": -0.5, "zmax": len(palette) - 0.5,
+                "colorscale": charts.step_colorscale(palette), "zmin": -0.5, "zmax": len(palette) - 0.5,
                 "showscale": False, "marker": {"line": line}, "unselected": {"marker": {"opacity": 1}}}
 
     data = [countries([i for i, c in enumerate(contested) if not c], {"color": BORDER, "width": 0.8}),
             # Drawn after the others, so that no neighbour's border covers the outline.
             countries([i for i, c in enumerate(contested) if c],
                       {"color": charts.CONTESTED_OUTLINE, "width": CONTESTED_LINE_PX})]
-    key = _lines([((color, symbol), name) for symbol, color, name in charts._matrix_key(config, language)],
+    key = _lines([((color, symbol), name) for symbol, color, name in charts.matrix_key(config, language)],
                  charts.KEY_SEPARATOR)
     notes = "<br>".join(filter(None, [key, _beside_note(beside_map(dataset, matrix, dimension_id, language),
                                                         language)]))
     subtitle = dimension.question(language) + (f" · {t('map_click_hint', language)}" if interactive else "")
-    layout = charts._frame(t("map_title", language, dimension=dimension.label(language), date=f"{day:%Y-%m-%d}"),
+    layout = charts.chart_frame(t("map_title", language, dimension=dimension.label(language), date=f"{day:%Y-%m-%d}"),
                            subtitle, charts.footnote(dataset, language), MAP_PX, notes=notes, legend=False)
     layout["template"] = {"layout": {}}  # every colour is set here (as in matrix_figure)
     layout["geo"] = {

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .load import Dataset
 from .model import CONFIDENCE_RANK
-from .query import PositionIndex, key_days
+from .query import PositionIndex, event_labels, key_days
 
 PACKAGE_NAME = "stance-matrix"
 DESCRIPTOR = "datapackage.json"
@@ -86,13 +86,9 @@ def statement_rows(dataset: Dataset) -> list[tuple]:
 
 
 def event_days(config) -> list[tuple[dt.date, str]]:
-    """The key days (every event and the period end) with their English labels, '; '-joined
-    when several fall on one day."""
-    labels: dict[dt.date, list[str]] = {}
-    for event in config.events:
-        labels.setdefault(event.date, []).append(event.label.en)
-    labels.setdefault(config.period.end, []).append(PERIOD_END)
-    return [(day, "; ".join(labels[day])) for day in key_days(config)]
+    """The key days (every event and the period end) with their English labels."""
+    labels = {config.period.end: PERIOD_END} | event_labels(config, "en")
+    return [(day, labels[day]) for day in key_days(config)]
 
 
 def matrix_rows(dataset: Dataset, index: PositionIndex | None = None) -> list[tuple]:

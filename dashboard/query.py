@@ -204,6 +204,14 @@ def key_days(config) -> list[dt.date]:
     return sorted({*(event.date for event in config.events), config.period.end})
 
 
+def event_labels(config, language: str) -> dict[dt.date, str]:
+    """Each key event's day with its label in `language` ('; '-joined where events share a day)."""
+    labels: dict[dt.date, list[str]] = {}
+    for event in config.events:
+        labels.setdefault(event.date, []).append(event.label(language))
+    return {day: "; ".join(names) for day, names in labels.items()}
+
+
 def coverage(index: PositionIndex, dataset: Dataset, days: list) -> pd.DataFrame:
     """Share of applicable cells with a known position on each of `days`, per dimension and
     for all dimensions (dimension "all"). A cell whose gap says the question does not apply

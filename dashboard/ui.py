@@ -45,6 +45,8 @@ class Url:
     SOURCES = "sources"  # Evidence: filter by sources
     DATES = "dates"  # Evidence: first and last day shown
     STALE = "stale"  # Data health: months without a statement
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

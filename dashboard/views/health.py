@@ -63,7 +63,7 @@ def render(ctx: Context) -> None:
     coverage = query.coverage(ctx.index, dataset, query.key_days(config))
     st.plotly_chart(charts.coverage_figure(dataset, coverage, language), key="coverage",
                     config=charts.png_config("coverage", f"{end:%Y-%m-%d}"))
-    events = {event.date: event.label(language) for event in config.events}
+    events = query.event_labels(config, language)
     dimension_names = {d.id: d.label(language) for d in config.dimensions}
     dimension_names[query.ALL_DIMENSIONS] = t("all_dimensions", language)
     shares = query.coverage_by_day(coverage).rename(columns=dimension_names)
